@@ -1,0 +1,3 @@
+from dep.cli.app import main
+
+raise SystemExit(main())
