@@ -1,0 +1,1 @@
+"""The command line: flag parsing, usage text, printing and exit codes. Nothing else prints."""
