@@ -5,7 +5,6 @@ Returns the report text dep would print; the CLI decides whether to show it (-q)
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from dep.digest import VendorStatus, check_dep_tree
@@ -65,8 +64,7 @@ def _vendor_sections(project: Project) -> tuple[list[str], list[str]]:
         if status is VendorStatus.NO_MISMATCH:
             continue
         if status is VendorStatus.NOT_IN_LOCK:
-            isdir = os.path.isdir(os.path.join(project.vendor_dir, path))
-            line = f"{path}: {'unused project' if isdir else 'orphaned file'}"
+            line = f"{path}: {'unused project' if statuses.is_dir(path) else 'orphaned file'}"
         else:
             line = f"{path}: {_VENDOR_LINES[status]}"
         (excused if path in noverify and status in _EXCUSABLE else failing).append(line)
