@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from dep.errors import ProjectError
+from dep.errors import PackageTreeError, ProjectError
 from dep.lock import LOCK_NAME, Lock, read_lock
 from dep.manifest import MANIFEST_NAME, Manifest, read_manifest
 from dep.pkgtree import PackageTree
@@ -60,7 +60,10 @@ class Project:
         if self._package_tree is None:
             from dep.pkgtree import IgnoredRuleset, list_packages
 
-            tree = list_packages(self.resolved_abs_root, self.import_root)
+            try:
+                tree = list_packages(self.resolved_abs_root, self.import_root)
+            except PackageTreeError as e:
+                raise PackageTreeError(f"analysis of current project's packages failed: {e}") from None
             ignore = IgnoredRuleset(self.manifest.ignored)
             self._package_tree = tree.trim_hidden_packages(True, True, ignore)
         return self._package_tree
