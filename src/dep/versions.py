@@ -1,0 +1,782 @@
+"""Go semver, dep's constraint language, gps's version kinds and their sort orders.
+
+Two layers, as in dep:
+
+* the semver algebra of dep's fork of Masterminds/semver (exact versions, ranges,
+  unions, ``*``), used only through :class:`SemverConstraint` and :class:`SemverVersion`;
+* gps's constraint kinds on top (any, none, plain tag, branch, revision, paired version,
+  semver), which decide how non-semver versions meet semver constraints.
+
+Quirks of the Go code are kept on purpose because they change what dep accepts: prerelease
+identifiers compare as strings, a prerelease only matches a range sharing its lower
+bound's numbers, a union intersected with an exact version yields that version unchecked.
+
+``==`` is Go's ``==`` (every field, including the original text and the default-branch
+flag); use :meth:`Constraint.matches` for gps's notion of "the same version".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cmp_to_key
+
+from dep.errors import ConstraintError
+
+__all__ = [
+    "ANY", "NONE", "AnyConstraint", "Branch", "Constraint", "NoneConstraint", "PairedVersion",
+    "PlainVersion", "Revision", "SemverConstraint", "SemverVersion", "Version",
+    "constraint_from_rule", "parse_constraint", "parse_version", "sort_for_downgrade",
+    "sort_for_upgrade",
+]
+
+_IDENTS = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
+_VERSION_RE = re.compile(
+    rf"v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:-({_IDENTS}))?(?:\+({_IDENTS}))?")
+_MAX_PART = 2**32 - 1  # strconv.ParseUint(part, 10, 32)
+
+# Go's \s is [\t\n\f\r ]; Python's would also accept \v and Unicode spaces.
+_WS = r"[\t\n\f\r ]*"
+_OPS = "|".join(re.escape(op) for op in ("", "=", "!=", ">", "<", ">=", "=>", "<=", "=<", "~", "~>", "^"))
+
+
+def _cv(name: str) -> str:
+    """Masterminds' constraint-version pattern; its character class really does admit ``|``."""
+    part = r"[0-9|xX*]+"
+    return (rf"(?P<{name}>v?(?P<{name}major>{part})(?P<{name}minor>\.{part})?(?P<{name}patch>\.{part})?"
+            rf"(?P<{name}pre>-{_IDENTS})?(?:\+{_IDENTS})?)")
+
+
+_CONSTRAINT_RE = re.compile(rf"{_WS}(?P<op>{_OPS}){_WS}{_cv('v')}{_WS}")
+_HYPHEN_RE = re.compile(rf"{_WS}{_cv('lo')}{_WS} - {_WS}{_cv('hi')}{_WS}")
+
+
+def _is_numeric(ident: str) -> bool:
+    """strconv.ParseUint(ident, 10, 64) succeeds."""
+    return ident.isascii() and ident.isdigit() and int(ident) < 2**64
+
+
+def _compare_prerelease(a: str, b: str) -> int:
+    """Dot-separated identifiers compared as *strings*; a missing identifier sorts below a
+    numeric one and above any other (so ``rc.9`` > ``rc.10``, ``x.a`` < ``x`` < ``x.1``)."""
+    left, right = a.split("."), b.split(".")
+    for i in range(max(len(left), len(right))):
+        s = left[i] if i < len(left) else ""
+        o = right[i] if i < len(right) else ""
+        if s == o:
+            continue
+        if o == "":
+            return 1 if _is_numeric(s) else -1
+        if s == "":
+            return -1 if _is_numeric(o) else 1
+        return 1 if s > o else -1
+    return 0
+
+
+class Constraint:
+    """What gps asks of every constraint; versions are constraints matching themselves."""
+
+    def matches(self, version: Version | None) -> bool:
+        raise NotImplementedError
+
+    def matches_any(self, other: Constraint) -> bool:
+        """Whether some version could satisfy both constraints."""
+        raise NotImplementedError
+
+    def intersect(self, other: Constraint) -> Constraint:
+        raise NotImplementedError
+
+    def implied_caret_string(self) -> str:
+        """The spelling Gopkg.toml gets back (a bare semver means ``^``)."""
+        return str(self)
+
+
+class Version(Constraint):
+    """A concrete version; ``version_type`` is gps's Type(): semver, version, branch or revision."""
+
+    version_type: str
+
+
+@dataclass(frozen=True)
+class SemverVersion(Version):
+    major: int
+    minor: int = 0
+    patch: int = 0
+    prerelease: str = ""
+    metadata: str = ""
+    original: str = ""  # the tag as written ("v1.2.0"); empty for versions out of constraints
+
+    version_type = "semver"
+
+    def __str__(self) -> str:
+        return self.original or self.canonical()
+
+    def canonical(self) -> str:
+        """Masterminds' String(): no ``v``, missing parts filled in."""
+        text = f"{self.major}.{self.minor}.{self.patch}"
+        if self.prerelease:
+            text += f"-{self.prerelease}"
+        if self.metadata:
+            text += f"+{self.metadata}"
+        return text
+
+    def implied_caret_string(self) -> str:
+        return "=" + self.canonical()
+
+    def compare(self, other: SemverVersion) -> int:
+        """-1/0/1 by semver precedence; metadata is ignored, a prerelease sorts below its release."""
+        a, b = (self.major, self.minor, self.patch), (other.major, other.minor, other.patch)
+        if a != b:
+            return -1 if a < b else 1
+        if self.prerelease == other.prerelease:
+            return 0
+        if not self.prerelease:
+            return 1
+        if not other.prerelease:
+            return -1
+        return _compare_prerelease(self.prerelease, other.prerelease)
+
+    def matches(self, version: Version | None) -> bool:
+        v = _unpaired(version)
+        return isinstance(v, SemverVersion) and self.compare(v) == 0
+
+    def matches_any(self, other: Constraint) -> bool:
+        if isinstance(other, SemverConstraint):
+            return other.intersect(self) is not NONE
+        return isinstance(other, AnyConstraint) or (isinstance(other, Version) and self.matches(other))
+
+    def intersect(self, other: Constraint) -> Constraint:
+        if isinstance(other, SemverConstraint):
+            return other.intersect(self)
+        if isinstance(other, AnyConstraint) or (isinstance(other, Version) and self.matches(other)):
+            return self
+        return NONE
+
+    def union(self, other: SemverVersion | SemverConstraint) -> SemverVersion | SemverConstraint:
+        return _from_algebra(_union(self, _algebra(other)))
+
+
+@dataclass(frozen=True)
+class _NamedVersion(Version):
+    """Plain tags and branches: a constraint on one matches only the same kind and name."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+    def matches(self, version: Version | None) -> bool:
+        v = _unpaired(version)
+        return isinstance(v, type(self)) and v.name == self.name
+
+    def matches_any(self, other: Constraint) -> bool:
+        return isinstance(other, AnyConstraint) or (isinstance(other, Version) and self.matches(other))
+
+    def intersect(self, other: Constraint) -> Constraint:
+        return self if self.matches_any(other) else NONE
+
+
+@dataclass(frozen=True)
+class PlainVersion(_NamedVersion):
+    """A tag that is not semver."""
+
+    version_type = "version"
+
+
+@dataclass(frozen=True)
+class Branch(_NamedVersion):
+    """``default`` marks the source's default branch; it only affects sort order."""
+
+    default: bool = False
+
+    version_type = "branch"
+
+
+@dataclass(frozen=True)
+class Revision(Version):
+    rev: str
+
+    version_type = "revision"
+
+    def __str__(self) -> str:
+        return self.rev
+
+    def matches(self, version: Version | None) -> bool:
+        return _revision_of(version) == self
+
+    def matches_any(self, other: Constraint) -> bool:
+        return isinstance(other, AnyConstraint) or _revision_of(other) == self
+
+    def intersect(self, other: Constraint) -> Constraint:
+        return self if self.matches_any(other) else NONE
+
+
+@dataclass(frozen=True)
+class PairedVersion(Version):
+    """A tag or branch together with the revision it points at; prints as the tag or branch.
+
+    ``revision`` may be given as a plain string.
+    """
+
+    unpaired: SemverVersion | PlainVersion | Branch
+    revision: Revision
+
+    def __post_init__(self) -> None:
+        if isinstance(self.revision, str):
+            object.__setattr__(self, "revision", Revision(self.revision))
+
+    @property
+    def version_type(self) -> str:  # type: ignore[override]
+        return self.unpaired.version_type
+
+    def __str__(self) -> str:
+        return str(self.unpaired)
+
+    def implied_caret_string(self) -> str:
+        return self.unpaired.implied_caret_string()
+
+    def matches(self, version: Version | None) -> bool:
+        """Same revision, or else whatever the unpaired version matches."""
+        if isinstance(version, (PairedVersion, Revision)):
+            return _revision_of(version) == self.revision
+        return self.unpaired.matches(version)
+
+    def matches_any(self, other: Constraint) -> bool:
+        return other.matches(self)
+
+    def intersect(self, other: Constraint) -> Constraint:
+        if isinstance(other, AnyConstraint):
+            return self
+        if isinstance(other, (PairedVersion, Revision)):
+            return self.revision if _revision_of(other) == self.revision else NONE
+        if isinstance(other, SemverConstraint):
+            ok = isinstance(self.unpaired, SemverVersion) and other.intersect(self.unpaired) is not NONE
+            return self if ok else NONE
+        return self if other.matches(self) else NONE
+
+
+class AnyConstraint(Constraint):
+    """No rule at all: every version, semver or not, even a missing one."""
+
+    def __str__(self) -> str:
+        return "*"
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+    def matches(self, version: Version | None) -> bool:
+        return True
+
+    def matches_any(self, other: Constraint) -> bool:
+        return True  # gps says so even for NONE
+
+    def intersect(self, other: Constraint) -> Constraint:
+        return other
+
+
+class NoneConstraint(Constraint):
+    """The empty set, e.g. the intersection of two different branches."""
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return "NONE"
+
+    def matches(self, version: Version | None) -> bool:
+        return False
+
+    def matches_any(self, other: Constraint) -> bool:
+        return False
+
+    def intersect(self, other: Constraint) -> Constraint:
+        return self
+
+
+ANY = AnyConstraint()
+NONE = NoneConstraint()
+
+
+@dataclass(frozen=True)
+class SemverConstraint(Constraint):
+    """A semver range, union or ``*``: matches semver versions (paired or not) only.
+
+    An exact version parses to a bare :class:`SemverVersion` instead; ``inner`` can still be
+    one when ranges intersect down to a single version.
+    """
+
+    inner: _Range | _Union | SemverVersion | _Special
+
+    def __str__(self) -> str:
+        return _algebra_str(self.inner, implied_caret=False)
+
+    def implied_caret_string(self) -> str:
+        return _algebra_str(self.inner, implied_caret=True)
+
+    def matches(self, version: Version | None) -> bool:
+        v = _unpaired(version)
+        return isinstance(v, SemverVersion) and _algebra_matches(self.inner, v)
+
+    def matches_any(self, other: Constraint) -> bool:
+        return self.intersect(other) is not NONE
+
+    def intersect(self, other: Constraint) -> Constraint:
+        if isinstance(other, AnyConstraint):
+            return self
+        if isinstance(other, SemverConstraint):
+            result = _intersect(self.inner, other.inner)
+            return NONE if result is _SEM_NONE else SemverConstraint(result)
+        v = _unpaired(other)
+        if isinstance(v, SemverVersion) and _intersect(self.inner, v) is not _SEM_NONE:
+            return other
+        return NONE
+
+    def union(self, other: SemverVersion | SemverConstraint) -> SemverVersion | SemverConstraint:
+        return _from_algebra(_union(self.inner, _algebra(other)))
+
+
+def _unpaired(version: Constraint | None) -> Constraint | None:
+    return version.unpaired if isinstance(version, PairedVersion) else version
+
+
+def _revision_of(version: Constraint | None) -> Revision | None:
+    if isinstance(version, PairedVersion):
+        return version.revision
+    return version if isinstance(version, Revision) else None
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+def _parse_semver(text: str) -> SemverVersion | None:
+    m = _VERSION_RE.fullmatch(text)
+    if not m:
+        return None
+    parts = [int(p) if p else 0 for p in m.group(1, 2, 3)]
+    if any(p > _MAX_PART for p in parts):
+        return None
+    return SemverVersion(*parts, m[4] or "", m[5] or "", text)
+
+
+def parse_version(text: str) -> SemverVersion | PlainVersion:
+    """A tag as gps sees it: semver when it parses as one, else a plain version."""
+    return _parse_semver(text) or PlainVersion(text)
+
+
+def parse_constraint(text: str, implied_caret: bool = True) -> SemverVersion | SemverConstraint:
+    """Masterminds' NewConstraint (or NewConstraintIC, where a bare version means ``^``)."""
+    for m in _HYPHEN_RE.finditer(text):
+        text = text.replace(m[0], f">= {m['lo']}, <= {m['hi']}", 1)
+    alternatives = []
+    for alternative in text.split("||"):
+        conjuncts = [_parse_one(part, implied_caret) for part in alternative.split(",")]
+        result = conjuncts[0]
+        for c in conjuncts[1:]:
+            result = _intersect(result, c)
+        alternatives.append(result)
+    return _from_algebra(_union_all(alternatives))
+
+
+def constraint_from_rule(version: str | None = None, branch: str | None = None,
+                         revision: str | None = None) -> Constraint:
+    """A Gopkg.toml rule: semver with implied caret, else a plain tag; branch; revision; any."""
+    if branch:
+        return Branch(branch)
+    if version:
+        try:
+            return parse_constraint(version)
+        except ConstraintError:
+            return parse_version(version)
+    if revision:
+        return Revision(revision)
+    return ANY
+
+
+def _is_x(part: str | None) -> bool:
+    return part is not None and part.lower() in ("x", "*")
+
+
+def _parse_one(text: str, implied_caret: bool) -> _Range | SemverVersion | _Special | _Union:
+    """One comparison, e.g. ``>= 1.2.x``, as Masterminds' parseConstraint reads it."""
+    m = _CONSTRAINT_RE.fullmatch(text)
+    if not m:
+        raise ConstraintError(f"Malformed constraint: {text}")
+    if _is_x(m["vmajor"]):
+        return _SEM_ANY
+    wild_minor = _is_x(m["vminor"] and m["vminor"][1:])
+    wild_patch = wild_minor or _is_x(m["vpatch"] and m["vpatch"][1:])
+    pre = m["vpre"] or ""
+    if wild_minor:
+        text = f"{m['vmajor']}.0.0{pre}"
+    elif wild_patch:
+        text = f"{m['vmajor']}{m['vminor']}.0{pre}"
+    else:
+        text = m["v"]
+    v = _parse_semver(text)
+    if v is None:
+        raise ConstraintError("constraint Parser Error")
+    v = replace(v, original="")
+    # The first version past a wildcard; it drops prerelease and metadata.
+    bumped = (SemverVersion(v.major + 1, v.minor, v.patch) if wild_minor
+              else SemverVersion(v.major, v.minor + 1, v.patch))
+    op = "^" if implied_caret and m["op"] == "" else m["op"]
+    if op == "^" or (op in ("~", "", "=") and wild_minor):
+        return _caret(v)
+    if op == "~" or (op in ("", "=") and wild_patch):  # "=1.2.x" means "~1.2.0"
+        return _Range(v, SemverVersion(v.major, v.minor + 1), True, False)
+    if op in ("", "="):
+        return v
+    if op == "!=":
+        if not wild_patch:
+            return _Range(None, None, excl=(v,))
+        return _union_all([_Range(None, v), _Range(bumped, None, True)])
+    if op in (">", ">=", "=>"):
+        if wild_patch and op == ">":
+            return _Range(bumped, None, True)
+        return _Range(v, None, op != ">")
+    if op in ("<", "<=", "=<"):
+        if wild_patch and op != "<":
+            return _Range(None, bumped)
+        return _Range(None, v, include_max=op != "<")
+    raise ConstraintError(f'Unrecognized predicate "{op}"')
+
+
+def _caret(v: SemverVersion) -> _Range:
+    top = SemverVersion(0, v.minor + 1) if v.major == 0 else SemverVersion(v.major + 1)
+    return _Range(v, top, True, False)
+
+
+# --- the Masterminds semver algebra ----------------------------------------------------------
+
+class _Special:
+    """Masterminds' own any (``*``: every semver version) and none."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"_Special({self.text!r})"
+
+
+_SEM_ANY = _Special("*")
+_SEM_NONE = _Special("")
+
+
+@dataclass(frozen=True)
+class _Range:
+    """An interval with exclusions; ``None`` bounds are unbounded."""
+
+    min: SemverVersion | None
+    max: SemverVersion | None
+    include_min: bool = False
+    include_max: bool = False
+    excl: tuple[SemverVersion, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Union:
+    """Disjoint ranges and versions in ascending order."""
+
+    members: tuple[_Range | SemverVersion, ...]
+
+
+def _algebra(c: SemverVersion | SemverConstraint):
+    if isinstance(c, SemverConstraint):
+        return c.inner
+    if isinstance(c, SemverVersion):
+        return c
+    raise TypeError(f"union is only defined for semver constraints, not {c!r}")
+
+
+def _from_algebra(c) -> SemverVersion | SemverConstraint:
+    """gps's NewSemverConstraint wrapping: an exact version stays a version."""
+    return c if isinstance(c, SemverVersion) else SemverConstraint(c)
+
+
+def _eq(a: SemverVersion | None, b: SemverVersion | None) -> bool:
+    return a is not None and b is not None and a.compare(b) == 0
+
+
+def _algebra_matches(c, v: SemverVersion) -> bool:
+    if isinstance(c, _Range):
+        return _range_matches(c, v)
+    if isinstance(c, _Union):
+        return any(_algebra_matches(m, v) for m in c.members)
+    if isinstance(c, SemverVersion):
+        return c.compare(v) == 0
+    return c is _SEM_ANY
+
+
+def _range_matches(r: _Range, v: SemverVersion) -> bool:
+    if r.min is not None:
+        cmp = r.min.compare(v)
+        if cmp == 1 or (cmp == 0 and not r.include_min):
+            return False
+    if r.max is not None:
+        cmp = r.max.compare(v)
+        if cmp == -1 or (cmp == 0 and not r.include_max):
+            return False
+    if any(e.compare(v) == 0 for e in r.excl):
+        return False
+    # A prerelease only gets in through a lower bound with the same numbers.
+    return not v.prerelease or (
+        r.min is not None and (r.min.major, r.min.minor, r.min.patch) == (v.major, v.minor, v.patch))
+
+
+def _intersect(a, b):
+    if a is _SEM_ANY:
+        return b
+    if a is _SEM_NONE or b is _SEM_NONE:
+        return _SEM_NONE
+    if b is _SEM_ANY:
+        return a
+    if isinstance(a, SemverVersion):
+        if isinstance(b, SemverVersion):
+            return a if a.compare(b) == 0 else _SEM_NONE
+        return _intersect(b, a)
+    if isinstance(a, _Union):
+        if isinstance(b, SemverVersion):
+            return b  # sic: Masterminds does not check that the version is in the union
+        others = b.members if isinstance(b, _Union) else (b,)
+        pieces = [_intersect(m, o) for m in a.members for o in others]
+        return _union_all([p for p in pieces if p is not _SEM_NONE])
+    if isinstance(b, _Union):
+        return _intersect(b, a)
+    if isinstance(b, SemverVersion):
+        return b if _range_matches(a, b) else _SEM_NONE
+    return _intersect_ranges(a, b)
+
+
+def _intersect_ranges(a: _Range, b: _Range):
+    lo, inc_lo, hi, inc_hi = a.min, a.include_min, a.max, a.include_max
+    if b.min is not None:
+        if lo is None or lo.compare(b.min) < 0:
+            lo, inc_lo = b.min, b.include_min
+        elif _eq(b.min, lo) and not b.include_min:
+            inc_lo = False
+    if b.max is not None:
+        if hi is None or hi.compare(b.max) > 0:
+            hi, inc_hi = b.max, b.include_max
+        elif _eq(b.max, hi) and not b.include_max:
+            inc_hi = False
+    result = _Range(lo, hi, inc_lo, inc_hi)
+    for e in a.excl + b.excl:
+        if _range_matches(result, e):
+            result = replace(result, excl=result.excl + (e,))
+    if lo is None or hi is None:
+        return result
+    cmp = lo.compare(hi)
+    if cmp == 0:
+        return lo if inc_lo and inc_hi else _SEM_NONE
+    return _SEM_NONE if cmp > 0 else result
+
+
+def _union(a, b):
+    if a is _SEM_ANY or b is _SEM_ANY:
+        return _SEM_ANY
+    if a is _SEM_NONE:
+        return b
+    if b is _SEM_NONE:
+        return a
+    if isinstance(a, SemverVersion) and isinstance(b, SemverVersion) and a.compare(b) == 0:
+        return a
+    if isinstance(a, _Range) and isinstance(b, SemverVersion):
+        return _union_range_version(a, b)
+    if isinstance(a, _Range) and isinstance(b, _Range):
+        return _union_ranges(a, b)
+    return _union_all([a, b])
+
+
+def _before(a, b) -> bool:
+    """Masterminds' constraintList.Less: by lower bound, unbounded first."""
+    if isinstance(a, SemverVersion) and isinstance(b, SemverVersion):
+        return a.compare(b) < 0
+    if isinstance(a, SemverVersion):
+        return b.min is not None and not (b.include_min and _eq(a, b.min)) and a.compare(b.min) < 0
+    if isinstance(b, SemverVersion):
+        return a.min is None or (not (a.include_min and _eq(b, a.min)) and a.min.compare(b) < 0)
+    if a.min is None:
+        return True  # even when b.min is None too: the order Go's insertion sort leaves
+    return b.min is not None and a.min.compare(b.min) < 0
+
+
+def _go_sort(items: list) -> list:
+    """Go's sort.Sort for short lists (insertion sort), so inconsistent Less results agree."""
+    items = list(items)
+    for i in range(1, len(items)):
+        j = i
+        while j > 0 and _before(items[j], items[j - 1]):
+            items[j], items[j - 1] = items[j - 1], items[j]
+            j -= 1
+    return items
+
+
+def _adjacent(a: _Range, b: _Range) -> bool:
+    """``a`` ends exactly where ``b`` starts, the shared point in exactly one of them."""
+    return _eq(a.max, b.min) and a.include_max != b.include_min
+
+
+def _union_all(constraints: list):
+    """Masterminds' Union(): flatten, sort by lower bound, merge neighbours."""
+    if not constraints:
+        return _SEM_NONE
+    if len(constraints) == 1:
+        return constraints[0]
+    flat = []
+    for c in constraints:
+        if c is _SEM_ANY:
+            return c
+        if isinstance(c, _Union):
+            flat.extend(c.members)
+        elif c is not _SEM_NONE:
+            flat.append(c)
+    merged: list = []
+    for c in _go_sort(flat):
+        last = merged[-1] if merged else None
+        if last is None:
+            merged.append(c)
+        elif isinstance(last, SemverVersion):
+            if isinstance(c, SemverVersion):
+                if last.compare(c) != 0:
+                    merged.append(c)
+            elif _eq(last, c.min):
+                merged[-1] = replace(c, include_min=True)
+            else:
+                merged.append(c)
+        elif isinstance(c, SemverVersion):
+            joined = _union_range_version(last, c)
+            merged[-1:] = joined.members if isinstance(joined, _Union) else [joined]
+        elif _intersect(last, c) is not _SEM_NONE or _adjacent(last, c):
+            joined = _union_ranges(last, c)
+            if joined is _SEM_ANY:
+                return joined  # Go panics here (a type assertion); any is the true union
+            merged[-1] = joined
+        else:
+            merged.append(c)
+    if len(merged) == 1:
+        return merged[0]
+    return _Union(tuple(merged))  # may be empty: matches nothing, prints ""
+
+
+def _union_range_version(r: _Range, v: SemverVersion):
+    if _range_matches(r, v):
+        return r
+    for k, e in enumerate(r.excl):
+        if e.compare(v) == 0:
+            return replace(r, excl=r.excl[:k] + r.excl[k + 1:])
+    if r.min is not None and v.compare(r.min) < 0:
+        return _Union((v, r))
+    if _eq(v, r.min):
+        return replace(r, include_min=True)
+    if _eq(v, r.max):
+        return replace(r, include_max=True)
+    return _Union((r, v))
+
+
+def _union_ranges(a: _Range, b: _Range):
+    if (a.min is None and b.max is None) or (a.max is None and b.min is None):
+        common = tuple(e1 for e1 in a.excl for e2 in b.excl if e1.compare(e2) == 0)
+        return _Range(None, None, excl=common) if common else _SEM_ANY
+    if _adjacent(a, b):
+        return replace(a, max=b.max, include_max=b.include_max, excl=a.excl + b.excl)
+    if _adjacent(b, a):
+        return replace(b, max=a.max, include_max=a.include_max, excl=b.excl + a.excl)
+    if _intersect(a, b) is _SEM_NONE:
+        return _Union(tuple(_go_sort([a, b])))
+    # Overlapping: take the wider bound on each side and keep the exclusions the other
+    # range does not cover. a_wider/b_wider say which side supplied each bound.
+    lo, inc_lo, hi, inc_hi = None, False, None, False
+    a_wider, b_wider = set(), set()
+    if a.min is not None:
+        if b.min is None or a.min.compare(b.min) > 0 or (_eq(a.min, b.min) and not a.include_min
+                                                          and b.include_min):
+            b_wider.add("min")
+            lo, inc_lo = b.min, b.include_min
+        else:
+            a_wider.add("min")
+            lo, inc_lo = a.min, a.include_min
+    elif b.min is not None:
+        a_wider.add("min")
+    if a.max is not None:
+        if b.max is None or a.max.compare(b.max) < 0 or (_eq(a.max, b.max) and not a.include_max
+                                                          and b.include_max):
+            b_wider.add("max")
+            hi, inc_hi = b.max, b.include_max
+        else:
+            a_wider.add("max")
+            hi, inc_hi = a.max, a.include_max
+    elif b.max is None:  # sic: Go tests b.max unbounded here, not bounded
+        a_wider.add("max")
+    excl = []
+    if len(a_wider) < 2:
+        excl += [e for e in b.excl if not _range_matches(a, e)]
+    if len(b_wider) < 2:
+        excl += [e for e in a.excl if not _range_matches(b, e)]
+    return _Range(lo, hi, inc_lo, inc_hi, tuple(excl))
+
+
+def _algebra_str(c, implied_caret: bool) -> str:
+    if isinstance(c, _Special):
+        return c.text
+    if isinstance(c, SemverVersion):
+        return c.implied_caret_string() if implied_caret else c.canonical()
+    if isinstance(c, _Union):
+        return " || ".join(_algebra_str(m, implied_caret) for m in c.members)
+    return _range_str(c, implied_caret)
+
+
+def _range_str(r: _Range, implied_caret: bool) -> str:
+    """Prefer ``^``/``~`` when the range is exactly one major (one minor for 0.x) or one minor."""
+    lo, hi = r.min, r.max
+    if lo is None and hi is None and not r.excl:
+        return "*"
+    caret = "{}" if implied_caret else "^{}"
+    short = None
+    if lo is not None and hi is not None and r.include_min and not r.include_max:
+        if hi.minor == 0 and hi.patch == 0:
+            if lo.major == hi.major - 1 and lo.major != 0:
+                short = caret.format(lo.canonical())
+        elif hi.major != 0 and hi.patch == 0:
+            if lo.minor == hi.minor - 1 and lo.major == hi.major:
+                short = f"~{lo.canonical()}"
+        elif hi.major == 0 and hi.patch == 0 and lo.minor == hi.minor - 1:
+            short = caret.format(lo.canonical())
+    if short is not None:
+        pieces = [short]
+    else:
+        pieces = []
+        if lo is not None:
+            pieces.append((">=" if r.include_min else ">") + lo.canonical())
+        if hi is not None:
+            pieces.append(("<=" if r.include_max else "<") + hi.canonical())
+    pieces += [f"!={e.canonical()}" for e in r.excl]
+    return ", ".join(pieces)
+
+
+# --- sort orders ---------------------------------------------------------------------------
+
+_KIND_RANK = {SemverVersion: 0, Branch: 1, PlainVersion: 2, Revision: 3}
+
+
+def _version_cmp(left: Version, right: Version, downgrade: bool) -> int:
+    left, right = _unpaired(left), _unpaired(right)
+    if type(left) is not type(right):
+        return -1 if _KIND_RANK[type(left)] < _KIND_RANK[type(right)] else 1
+    if isinstance(left, SemverVersion):
+        if bool(left.prerelease) != bool(right.prerelease):
+            return 1 if left.prerelease else -1
+        cmp = left.compare(right)
+        return cmp if downgrade else -cmp
+    if isinstance(left, Branch) and left.default != right.default:
+        return -1 if left.default else 1
+    a, b = str(left), str(right)
+    return (a > b) - (a < b)
+
+
+def sort_for_upgrade(versions) -> list[Version]:
+    """Newest first: releases, prereleases, default branch, branches, plain tags, revisions."""
+    return sorted(versions, key=cmp_to_key(lambda a, b: _version_cmp(a, b, False)))
+
+
+def sort_for_downgrade(versions) -> list[Version]:
+    """Oldest semver first; every other kind keeps the upgrade order."""
+    return sorted(versions, key=cmp_to_key(lambda a, b: _version_cmp(a, b, True)))
