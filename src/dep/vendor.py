@@ -1,0 +1,90 @@
+"""Writing vendor/: pruning exported projects the way dep does (export and swap come later)."""
+
+from __future__ import annotations
+
+import os
+
+from dep.prune import PruneOptions
+
+# Extensions Go's build treats as source (go/build, go1.9); everything else is "non-Go".
+_SOURCE_EXTS = frozenset({".go", ".c", ".cc", ".cpp", ".cxx", ".m", ".h", ".hh", ".hpp", ".hxx",
+                          ".f", ".F", ".for", ".f90", ".s", ".S", ".swig", ".swigcxx", ".syso"})
+_LEGAL_PREFIXES = ("license", "licence", "copying", "unlicense", "copyright", "copyleft")
+_LEGAL_SUBSTRINGS = ("authors", "contributors", "legal", "notice", "disclaimer", "patent",
+                     "third-party", "thirdparty")
+
+
+def is_source_file(path: str) -> bool:
+    """dep looks at the text after the last dot of the whole relative path, case-sensitively."""
+    dot = path.rfind(".")
+    return dot >= 0 and path[dot:] in _SOURCE_EXTS
+
+
+def is_legal_file(name: str) -> bool:
+    """Licence-like files survive every prune rule, so vendored code keeps its terms."""
+    if is_source_file(name):
+        return False
+    lower = name.lower()
+    return lower.startswith(_LEGAL_PREFIXES) or any(s in lower for s in _LEGAL_SUBSTRINGS)
+
+
+def _snapshot(root: str) -> tuple[list[str], list[str], list[str]]:
+    """(dirs, files, symlinks) as slash paths relative to root, captured before any deletion."""
+    dirs, files, links = [], [], []
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        with os.scandir(os.path.join(root, rel)) as it:
+            for entry in it:
+                path = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_symlink():
+                    links.append(path)
+                elif entry.is_dir():
+                    dirs.append(path)
+                    stack.append(path)
+                else:
+                    files.append(path)
+    return dirs, files, links
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+def prune_project(root: str, packages: list[str], options: PruneOptions) -> None:
+    """Strip an exported project in place, in dep's order: vendor, unused, non-Go, tests, empty dirs.
+
+    ``packages`` are the project's used packages as in the lock (``"."`` for its root).
+    """
+    import shutil
+
+    dirs, files, links = _snapshot(root)
+    join = os.path.join
+    if options & PruneOptions.NESTED_VENDOR:
+        for d in dirs:
+            if os.path.basename(d) == "vendor":
+                shutil.rmtree(join(root, d), ignore_errors=True)
+        for link in links:
+            if os.path.basename(link) == "vendor":
+                _remove(join(root, link))
+    if options & PruneOptions.UNUSED_PACKAGES:
+        used = set(packages)
+        for f in files:
+            if (os.path.dirname(f) or ".") not in used and not is_legal_file(os.path.basename(f)):
+                _remove(join(root, f))
+    if options & PruneOptions.NON_GO:
+        for f in files:
+            if not is_source_file(f) and not is_legal_file(os.path.basename(f)):
+                _remove(join(root, f))
+    if options & PruneOptions.GO_TESTS:
+        for f in files:
+            if f.endswith("_test.go"):
+                _remove(join(root, f))
+    for d in sorted(dirs, reverse=True):
+        try:
+            os.rmdir(join(root, d))
+        except OSError:
+            pass  # not empty, or already gone with a pruned vendor dir
