@@ -1,0 +1,148 @@
+"""Transactional writes of Gopkg.toml, Gopkg.lock and vendor/: all change, or none does.
+
+Everything new is built in a staging directory inside the project (same filesystem, so
+every step of the swap is a rename). The swap logs each rename to a journal before doing
+it; if the process dies half way, the next run finds the journal and undoes the logged
+steps, so the previous files come back. Only paths this transaction created or moved are
+ever touched; nothing outside vendor/ is deleted except the staging directory itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+from dep.errors import DepError
+
+STAGE_PREFIX = ".dep-txn-"
+JOURNAL = "journal"
+COMMITTED = "committed"
+
+
+class TransactionError(DepError):
+    """The new state could not be put in place; the previous state was restored."""
+
+
+def recover(root: str) -> list[str]:
+    """Undo or finish transactions a killed run left behind; return the stage dirs handled."""
+    handled = []
+    for name in sorted(os.listdir(root)):
+        if not name.startswith(STAGE_PREFIX):
+            continue
+        stage = os.path.join(root, name)
+        if not os.path.isdir(stage) or os.path.islink(stage):
+            continue
+        steps, committed = _read_journal(stage)
+        if not committed:
+            _undo(steps)
+        shutil.rmtree(stage, ignore_errors=True)
+        handled.append(stage)
+    return handled
+
+
+def _read_journal(stage: str) -> tuple[list[tuple[str, str]], bool]:
+    try:
+        with open(os.path.join(stage, JOURNAL), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+    except FileNotFoundError:
+        return [], False
+    steps = []
+    for line in lines:
+        if line == COMMITTED:
+            return steps, True
+        src, sep, dst = line.partition("\t")
+        if sep:
+            steps.append((src, dst))
+    return steps, False
+
+
+def _undo(steps: list[tuple[str, str]]) -> None:
+    """Reverse logged renames, newest first; a step logged but never done is skipped."""
+    for src, dst in reversed(steps):
+        if os.path.lexists(dst) and not os.path.lexists(src):
+            os.rename(dst, src)
+
+
+class Transaction:
+    """Stage new files, then ``commit()`` swaps them in; leaving the ``with`` block without
+    committing discards the stage and leaves the project as it was."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        recover(root)
+        self.stage = tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=root)
+        self._files: list[str] = []
+        self._vendor = False
+        self._keep: list[str] = []
+        self._steps: list[tuple[str, str]] = []
+        self._journal = None
+        self._committed = False
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self._committed:
+            _undo(self._steps)
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def write_file(self, name: str, text: str) -> None:
+        """Stage a new version of a top-level file (Gopkg.toml or Gopkg.lock)."""
+        with open(os.path.join(self.stage, name), "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        self._files.append(name)
+
+    @property
+    def vendor_dir(self) -> str:
+        """Where the new vendor/ is built; projects kept as they are go in ``keep_vendored``."""
+        path = os.path.join(self.stage, "vendor")
+        if not self._vendor:
+            os.makedirs(path, exist_ok=True)
+            self._vendor = True
+        return path
+
+    def keep_vendored(self, relpath: str) -> None:
+        """Carry ``vendor/<relpath>`` over unchanged (moved, not copied, at commit time)."""
+        self.vendor_dir  # noqa: B018 -- makes sure the new vendor/ exists
+        self._keep.append(relpath)
+
+    def _rename(self, src: str, dst: str) -> None:
+        self._journal.write(f"{src}\t{dst}\n")
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+        self._steps.append((src, dst))
+        os.rename(src, dst)
+
+    def commit(self) -> None:
+        try:
+            self._journal = open(os.path.join(self.stage, JOURNAL), "w", encoding="utf-8")
+            backup = os.path.join(self.stage, "previous")
+            os.mkdir(backup)
+            if self._vendor:
+                old = os.path.join(self.root, "vendor")
+                for rel in self._keep:
+                    dst = os.path.join(self.stage, "vendor", rel)
+                    os.makedirs(os.path.dirname(dst), exist_ok=True)
+                    self._rename(os.path.join(old, rel), dst)
+                if os.path.lexists(old):
+                    self._rename(old, os.path.join(backup, "vendor"))
+                self._rename(os.path.join(self.stage, "vendor"), old)
+            for name in self._files:
+                target = os.path.join(self.root, name)
+                if os.path.lexists(target):
+                    self._rename(target, os.path.join(backup, name))
+                self._rename(os.path.join(self.stage, name), target)
+            self._journal.write(COMMITTED + "\n")
+            self._journal.flush()
+            os.fsync(self._journal.fileno())
+            self._committed = True
+        except OSError as e:
+            self._journal.close()
+            _undo(self._steps)
+            self._steps = []
+            raise TransactionError(
+                f"could not write {e.filename or 'the project files'}: {e.strerror}; "
+                "Gopkg.toml, Gopkg.lock and vendor/ were left as they were") from None
+        finally:
+            self._journal.close()
