@@ -5,10 +5,8 @@ Returns the report text dep would print; the CLI decides whether to show it (-q)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dep.digest import VendorStatus, check_dep_tree
-from dep.errors import DepError
+from dep.errors import DepError, VendorError
 from dep.insync import lock_satisfies_inputs
 from dep.project import Project
 
@@ -23,10 +21,19 @@ _EXCUSABLE = {VendorStatus.DIGEST_MISMATCH_IN_LOCK, VendorStatus.HASH_VERSION_MI
               VendorStatus.EMPTY_DIGEST_IN_LOCK, VendorStatus.NOT_IN_LOCK}
 
 
-@dataclass
 class CheckReport:
-    text: str  # exactly what dep prints to stdout
-    failed: bool
+    """What dep prints to stdout, whether the check failed, and an error that cut it short.
+
+    dep prints the lock findings before it fails on an unreadable vendor/, so a report can
+    carry both some text and an error.
+    """
+
+    __slots__ = ("text", "failed", "error")
+
+    def __init__(self, text: str, failed: bool, error: DepError | None = None) -> None:
+        self.text = text
+        self.failed = failed
+        self.error = error
 
 
 def input_imports(project: Project) -> list[str]:
@@ -85,7 +92,11 @@ def run_check(project: Project, skip_lock: bool = False, skip_vendor: bool = Fal
     if not skip_vendor:
         if project.lock is None:
             raise DepError("Gopkg.lock does not exist, cannot check vendor against it")
-        failing, excused = _vendor_sections(project)
+        try:
+            failing, excused = _vendor_sections(project)
+        except VendorError as e:
+            error = VendorError(f"error while verifying vendor: {e}")
+            return CheckReport("".join(line + "\n" for line in out), True, error)
         if failed:
             out.append("")
         if failing:

@@ -69,6 +69,19 @@ class Project:
         return self._package_tree
 
 
+    def package_warnings(self) -> list[str]:
+        """Malformed Go code in the analysed root packages, one line each.
+
+        dep silently leaves such packages out of the import analysis; we say so, without
+        changing the outcome, so a typo does not go unnoticed.
+        """
+        if self._package_tree is None:
+            return []
+        return [f"{p.message} (package {ip} left out of the import analysis)"
+                for ip, p in sorted(self._package_tree.packages.items())
+                if not p.ok and not p.is_no_go]
+
+
 def _working_dir(env) -> str:
     """Like Go's os.Getwd: keep $PWD (symlinks and all) when it names the current directory."""
     cwd = os.getcwd()

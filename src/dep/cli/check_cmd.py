@@ -31,7 +31,11 @@ def run(inv, opts, args) -> None:
 
     project = load(inv)
     report = run_check(project, skip_lock=opts["skip-lock"], skip_vendor=opts["skip-vendor"])
+    for warning in project.package_warnings():
+        inv.err.write(f"dep: WARNING: {warning}\n")
     if not opts["q"]:
         inv.out.write(report.text)
+    if report.error is not None:
+        raise report.error
     if report.failed:
         raise SilentError()
