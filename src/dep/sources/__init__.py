@@ -1,0 +1,1 @@
+"""Turning import paths into sources, versions and files: deduction, discovery, VCS, cache."""

@@ -1,0 +1,515 @@
+"""The interface every VCS source implements, plus the hg and bzr backends (their CLIs).
+
+A source is one upstream URL with one local repository under ``<cachedir>/sources/<name>``
+(``dep.sources.cache.source_path``). ``VCSSource`` holds what is shared: identity, the version
+list cache (``dep.sources.cache.MetadataCache``), version→revision lookup with dep's error,
+network-operation counting, and a per-source thread lock. Backends implement the ``_``-methods.
+
+git lives in ``dep.sources.git`` (dulwich, no git binary). hg and bzr shell out to ``hg`` and
+``bzr`` (``brz`` is accepted for bzr) as dep does; a missing tool gives
+``hg is not installed: cannot fetch <url>; install Mercurial or use a git source``.
+svn is not supported: dep v0.5.4 cannot construct svn sources either (deduction rejects them
+with ``unknown repository type: "svn"``), so ``new_source("svn", ...)`` raises
+``UnsupportedSourceError``.
+
+Listing rules (dep §8.3): hg = ``hg tags --debug --verbose`` (no ``tip``, local or null-rev
+tags), ``hg bookmarks --debug`` (``@`` is the default), ``hg branches -c --debug``
+(``default`` is the default unless an ``@`` bookmark exists); bzr = ``bzr tags --show-ids -v``
+plus a default pseudo-branch ``(default)`` at the branch tip.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+from dep.errors import DepError
+from dep.sources.cache import MetadataCache, source_path
+
+__all__ = [
+    "SourceError",
+    "ToolMissingError",
+    "UnsupportedSourceError",
+    "VersionNotFoundError",
+    "NETWORK_OPS",
+    "VCSSource",
+    "HgSource",
+    "BzrSource",
+    "new_source",
+]
+
+#: Every network operation any source in this process performed, by kind
+#: (``ls-remote``, ``clone``, ``fetch``; hg/bzr: ``clone``, ``pull``, ``ping``).
+NETWORK_OPS: collections.Counter = collections.Counter()
+
+
+class SourceError(DepError):
+    """A source operation failed. ``url`` and ``cause`` are kept for callers that regroup errors
+    (dep lists every failed attempt as ``\\t(n) <message>``)."""
+
+    def __init__(self, message: str, url: str = "", cause: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+        self.cause = cause
+
+
+class ToolMissingError(SourceError):
+    """The VCS command-line tool the source needs is not installed."""
+
+
+class UnsupportedSourceError(SourceError):
+    """A repository type this tool (like dep) cannot use."""
+
+
+class VersionNotFoundError(SourceError):
+    """``version "<v>" does not exist in source``."""
+
+
+def _one_line(text: str) -> str:
+    """Output of a tool squeezed into one line (dep keeps it verbatim; we keep lines readable)."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return "; ".join(lines)
+
+
+def _go_quote(s: str) -> str:
+    from dep.gofmt import go_quote
+
+    return go_quote(s)
+
+
+class VCSSource:
+    """One upstream repository and its local copy in the cache.
+
+    ``url``: what the transport talks to (``remote.origin.url``); ``name``: the identity used
+    for the cache directory and cached metadata (defaults to ``url``; gopkg.in sources pass the
+    alias ``https://gopkg.in/yaml.v2``). ``ops`` counts this source's network operations.
+
+    Public methods (all may raise ``SourceError``):
+
+    * ``exists_locally()``, ``exists_upstream()``
+    * ``list_versions(upstream=None)`` → list of ``PairedVersion``. A fresh cached listing is
+      used unless ``upstream=True``; ``upstream=False`` never touches the network.
+    * ``fetch()``: clone on first use, else update (all branches and tags, pruned).
+    * ``revision_present(rev)``: the revision is in the local copy (which is cloned when
+      missing, but never updated).
+    * ``resolve_revision(text)`` → the full revision id for a possibly abbreviated one.
+    * ``to_revision(version)`` → ``Revision`` (``VersionNotFoundError`` as dep).
+    * ``export(rev, dest)``: the tree at ``rev`` written into ``dest`` (no VCS metadata).
+    * ``read_file(rev, path)`` → bytes or None when absent.
+    * ``analysis_dir(rev)``: context manager yielding a temporary directory holding what
+      package analysis needs (at least every directory and every ``*.go`` file).
+    """
+
+    vcs = ""
+
+    def __init__(self, url: str, cachedir: str, *, name: str | None = None,
+                 metadata: MetadataCache | None = None) -> None:
+        self.url = url
+        self.name = name or url
+        self.cachedir = cachedir
+        self.path = source_path(cachedir, self.name)
+        self.metadata = metadata if metadata is not None else MetadataCache(None)
+        self.ops: collections.Counter = collections.Counter()
+        self._lock = threading.RLock()
+        self._fetched = False  # brought up to date with upstream during this run
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r}, path={self.path!r})"
+
+    # -- bookkeeping
+
+    def _count(self, op: str) -> None:
+        self.ops[op] += 1
+        NETWORK_OPS[op] += 1
+
+    def _list_error(self, cause: str) -> SourceError:
+        return SourceError(f"failed to list versions for {self.url}: {cause}", self.url, cause)
+
+    def _fetch_error(self, cause: str) -> SourceError:
+        return SourceError(f"failed to fetch source for {self.url}: {cause}", self.url, cause)
+
+    # -- shared behaviour
+
+    _listing_stale = False  # set by a fetch whose result the cached listing may not reflect
+
+    def list_versions(self, upstream: bool | None = None) -> list:
+        with self._lock:
+            if not upstream and not (upstream is None and self._listing_stale):
+                cached = self.metadata.get_versions(self.name)
+                if cached is not None:
+                    return cached
+            versions = self._list_versions(upstream)
+            self._listing_stale = False
+            self.metadata.set_versions(self.name, versions)
+            return list(versions)
+
+    def to_revision(self, version):
+        """dep's convertToRevision: a Revision as is, a pair's revision, else via the listing.
+
+        Unpaired versions match listed ones exactly (a ``Branch`` matches only with the same
+        ``default`` flag, a semver tag only with the same spelling), as gps's version map does.
+        A missing version is looked up again after refreshing a cached listing.
+        """
+        from dep.versions import PairedVersion, Revision
+
+        if isinstance(version, Revision):
+            return version
+        if isinstance(version, PairedVersion):
+            return version.revision
+        for attempt in (False, True):
+            if attempt and self._listing_is_fresh():
+                break
+            for pv in self.list_versions(upstream=True if attempt else None):
+                if pv.unpaired == version:
+                    return pv.revision
+        raise VersionNotFoundError(f"version {_go_quote(str(version))} does not exist in source", self.url)
+
+    def _listing_is_fresh(self) -> bool:
+        """True when the listing in hand came from upstream during this run."""
+        return self._fetched or self._listed_upstream
+
+    _listed_upstream = False
+
+    @contextmanager
+    def analysis_dir(self, rev: str) -> Iterator[str]:
+        tmp = tempfile.mkdtemp(prefix="dep-analysis-")
+        try:
+            self.export(rev, tmp)
+            yield tmp
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    # -- backend hooks (abstract)
+
+    def exists_locally(self) -> bool:
+        raise NotImplementedError
+
+    def exists_upstream(self) -> bool:
+        raise NotImplementedError
+
+    def _list_versions(self, upstream: bool | None) -> list:
+        raise NotImplementedError
+
+    def fetch(self) -> None:
+        raise NotImplementedError
+
+    def revision_present(self, rev: str) -> bool:
+        """dep's revisionPresentIn: ``rev`` is in the local copy (cloned first if there is
+        none; never fetched)."""
+        with self._lock:
+            if not self.exists_locally():
+                self.fetch()
+            return self._has_revision(rev)
+
+    def _has_revision(self, rev: str) -> bool:
+        raise NotImplementedError
+
+    def resolve_revision(self, text: str) -> str:
+        raise NotImplementedError
+
+    def export(self, rev: str, dest: str) -> None:
+        raise NotImplementedError
+
+    def read_file(self, rev: str, path: str) -> bytes | None:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------------------------
+# Command-line backends
+
+
+class _CLISource(VCSSource):
+    tool = ""
+    tools: tuple[str, ...] = ()
+    product = ""
+    metadir = ""
+
+    def _exe(self) -> str:
+        for t in self.tools or (self.tool,):
+            found = shutil.which(t)
+            if found:
+                return found
+        raise ToolMissingError(
+            f"{self.tool} is not installed: cannot fetch {self.url}; install {self.product} or use a git source",
+            self.url, f"{self.tool} is not installed")
+
+    def _env(self) -> dict:
+        return dict(os.environ)
+
+    def _run(self, args: list[str], cwd: str | None = None) -> tuple[int, str]:
+        exe = self._exe()
+        try:
+            p = subprocess.run([exe, *args], cwd=cwd, env=self._env(), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        except OSError as e:
+            return 127, str(e)
+        return p.returncode, p.stdout.decode("utf-8", "surrogateescape")
+
+    def _check(self, args: list[str], cwd: str | None = None) -> str:
+        rc, out = self._run(args, cwd)
+        if rc != 0:
+            raise SourceError(f"{self.tool} {' '.join(args)}: {_one_line(out)}: exit status {rc}",
+                              self.url, _one_line(out))
+        return out
+
+    def exists_locally(self) -> bool:
+        return os.path.isdir(os.path.join(self.path, self.metadir))
+
+    def _ensure_local(self) -> None:
+        if not self.exists_locally():
+            self.fetch()
+
+    def fetch(self) -> None:
+        with self._lock:
+            self._exe()
+            if self.exists_locally():
+                self._count(self._update_op)
+                try:
+                    self._check(self._update_args(), cwd=self.path)
+                except SourceError as e:
+                    raise SourceError(f"unable to update repository {self.url}: {e.cause}", self.url, e.cause) from None
+            else:
+                os.makedirs(os.path.dirname(self.path), exist_ok=True)
+                tmp = tempfile.mkdtemp(prefix=".tmp-" + os.path.basename(self.path)[:80] + "-",
+                                       dir=os.path.dirname(self.path))
+                target = os.path.join(tmp, "repo")
+                self._count("clone")
+                try:
+                    try:
+                        self._check(self._clone_args(target))
+                    except SourceError as e:
+                        raise self._fetch_error(f"unable to get repository: {e.cause}") from None
+                    if os.path.lexists(self.path):
+                        shutil.rmtree(self.path, ignore_errors=True)
+                    os.replace(target, self.path)
+                finally:
+                    shutil.rmtree(tmp, ignore_errors=True)
+            self._fetched = True
+            self._listing_stale = True
+
+    def _list_versions(self, upstream: bool | None) -> list:
+        if not self.exists_locally():
+            self.fetch()
+        elif upstream and not self._fetched:
+            self.fetch()
+        try:
+            versions = self._list_local()
+        except SourceError as e:
+            raise self._list_error(e.cause or str(e)) from None
+        self._listed_upstream = self._fetched
+        return versions
+
+    def export(self, rev: str, dest: str) -> None:
+        with self._lock:
+            self._ensure_local()
+            if not self._has_revision(rev) and not self._fetched:
+                self.fetch()
+            os.makedirs(dest, exist_ok=True)
+            self._export(rev, dest)
+
+    def read_file(self, rev: str, path: str) -> bytes | None:
+        with self._lock:
+            self._ensure_local()
+            if not self._has_revision(rev) and not self._fetched:
+                self.fetch()
+            return self._read_file(rev, path)
+
+    def _clone_args(self, target: str) -> list[str]:
+        raise NotImplementedError
+
+    def _update_args(self) -> list[str]:
+        raise NotImplementedError
+
+    _update_op = "pull"
+
+    def _list_local(self) -> list:
+        raise NotImplementedError
+
+    def _export(self, rev: str, dest: str) -> None:
+        raise NotImplementedError
+
+    def _read_file(self, rev: str, path: str) -> bytes | None:
+        raise NotImplementedError
+
+
+class HgSource(_CLISource):
+    """Mercurial through ``hg`` (with ``HGRCPATH=`` and ``HGPLAIN=1``, so user extensions and
+    localisation cannot change the output we parse). Clones have no working copy (``-U``);
+    export uses ``hg archive``. hg subrepositories are not exported."""
+
+    vcs = "hg"
+    tool = "hg"
+    product = "Mercurial"
+    metadir = ".hg"
+
+    def _env(self) -> dict:
+        env = dict(os.environ)
+        env["HGRCPATH"] = ""
+        env["HGPLAIN"] = "1"
+        return env
+
+    def exists_upstream(self) -> bool:
+        self._count("ping")
+        rc, _ = self._run(["identify", self.url])
+        return rc == 0
+
+    def _clone_args(self, target: str) -> list[str]:
+        return ["clone", "-U", "--", self.url, target]
+
+    def _update_args(self) -> list[str]:
+        return ["pull", "--", self.url]
+
+    def _list_local(self) -> list:
+        from dep.versions import Branch, PairedVersion, parse_version
+
+        vlist = []
+        out = self._check(["tags", "--debug", "--verbose"], cwd=self.path)
+        for line in out.strip().split("\n"):
+            if not line or line.endswith("local"):
+                continue
+            if line.startswith("tip"):  # dep skips every tag starting with "tip"
+                continue
+            pair = line.split(":")
+            if len(pair) < 2 or pair[1].strip() == "0" * 40:
+                continue
+            name = pair[0].split(" ", 1)[0]
+            vlist.append(PairedVersion(parse_version(name), pair[1].strip()))
+
+        magic_at = False
+        out = self._check(["bookmarks", "--debug"], cwd=self.path).strip()
+        if out and out != "no bookmarks set":
+            for line in out.split("\n"):
+                line = line.lstrip(" *")
+                pair = line.split(":")
+                if len(pair) != 2:
+                    continue
+                name = pair[0].split(" ", 1)[0]
+                if name == "@":
+                    magic_at = True
+                vlist.append(PairedVersion(Branch(name, name == "@"), pair[1].strip()))
+
+        out = self._check(["branches", "-c", "--debug"], cwd=self.path)
+        for line in out.strip().split("\n"):
+            if not line:
+                continue
+            for suffix in (" (inactive)", " (closed)"):
+                if line.endswith(suffix):
+                    line = line[: -len(suffix)]
+            pair = line.split(":")
+            if len(pair) < 2:
+                continue
+            name = pair[0].split(" ", 1)[0]
+            vlist.append(PairedVersion(Branch(name, not magic_at and name == "default"), pair[1].strip()))
+        return vlist
+
+    def _has_revision(self, rev: str) -> bool:
+        if not self.exists_locally():
+            return False
+        rc, _ = self._run(["log", "-r", rev, "--template", "{node}"], cwd=self.path)
+        return rc == 0
+
+    def resolve_revision(self, text: str) -> str:
+        self._ensure_local()
+        rc, out = self._run(["log", "-r", text, "--template", "{node}\\n"], cwd=self.path)
+        lines = out.strip().splitlines()
+        if rc != 0 or len(lines) != 1:
+            raise SourceError(f"unable to retrieve commit information for {text} in {self.url}: {_one_line(out)}",
+                              self.url, _one_line(out))
+        return lines[0]
+
+    def _export(self, rev: str, dest: str) -> None:
+        self._check(["archive", "--config", "ui.archivemeta=false", "-r", rev, "-t", "files", "--", dest],
+                    cwd=self.path)
+
+    def _read_file(self, rev: str, path: str) -> bytes | None:
+        exe = self._exe()
+        p = subprocess.run([exe, "cat", "-r", rev, "--", "path:" + path], cwd=self.path, env=self._env(),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return p.stdout if p.returncode == 0 else None
+
+
+class BzrSource(_CLISource):
+    """Bazaar through ``bzr`` (or Breezy's ``brz``). Revisions are bzr revision ids."""
+
+    vcs = "bzr"
+    tool = "bzr"
+    tools = ("bzr", "brz")
+    product = "Bazaar (or Breezy)"
+    metadir = ".bzr"
+
+    def exists_upstream(self) -> bool:
+        self._count("ping")
+        rc, _ = self._run(["info", self.url])
+        return rc == 0
+
+    def _clone_args(self, target: str) -> list[str]:
+        return ["branch", self.url, target]
+
+    def _update_args(self) -> list[str]:
+        return ["pull", "--overwrite", self.url]
+
+    def _list_local(self) -> list:
+        from dep.versions import Branch, PairedVersion, parse_version
+
+        out = self._check(["tags", "--show-ids", "-v"], cwd=self.path)
+        tip = self._check(["version-info", "--custom", "--template={revision_id}", "--revision=branch:."],
+                          cwd=self.path).strip()
+        vlist = []
+        for line in out.strip().split("\n"):
+            if not line.strip():
+                continue
+            idx = line.find(" ")
+            if idx < 0:
+                continue
+            vlist.append(PairedVersion(parse_version(line[:idx]), line[idx:].strip()))
+        vlist.append(PairedVersion(Branch("(default)", True), tip))
+        return vlist
+
+    def _has_revision(self, rev: str) -> bool:
+        if not self.exists_locally():
+            return False
+        rc, _ = self._run(["revision-info", "-d", self.path, "-r", "revid:" + rev])
+        return rc == 0
+
+    def resolve_revision(self, text: str) -> str:
+        self._ensure_local()
+        if self._has_revision(text):
+            return text
+        raise SourceError(f"unable to retrieve commit information for {text} in {self.url}", self.url)
+
+    def _export(self, rev: str, dest: str) -> None:
+        tmp = dest.rstrip("/") + ".bzr-export"
+        self._check(["export", "--format=dir", "-r", "revid:" + rev, "-d", self.path, tmp])
+        try:
+            for entry in os.listdir(tmp):
+                os.replace(os.path.join(tmp, entry), os.path.join(dest, entry))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _read_file(self, rev: str, path: str) -> bytes | None:
+        exe = self._exe()
+        p = subprocess.run([exe, "cat", "-r", "revid:" + rev, "-d", self.path, path], env=self._env(),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return p.stdout if p.returncode == 0 else None
+
+
+def new_source(vcs: str, url: str, cachedir: str, *, name: str | None = None,
+               metadata: MetadataCache | None = None) -> VCSSource:
+    """A source of kind ``git``, ``hg`` or ``bzr`` for ``url`` in ``cachedir``."""
+    if vcs == "git":
+        from dep.sources.git import GitSource
+
+        return GitSource(url, cachedir, name=name, metadata=metadata)
+    if vcs == "hg":
+        return HgSource(url, cachedir, name=name, metadata=metadata)
+    if vcs == "bzr":
+        return BzrSource(url, cachedir, name=name, metadata=metadata)
+    if vcs == "svn":
+        raise UnsupportedSourceError(f"svn sources are not supported (dep cannot use them either): {url}", url)
+    raise UnsupportedSourceError(f"unknown repository type: {_go_quote(vcs)}", url)
