@@ -498,6 +498,7 @@ class GitSource(VCSSource):
         self.gitdir = os.path.join(self.path, ".git")
         self.gopkgin = gopkgin
         self._verified = False
+        self.warnings: list[str] = []
 
     def _filtered(self, versions: list) -> list:
         if self.gopkgin is None:
@@ -1044,17 +1045,24 @@ class GitSource(VCSSource):
             for relpath, sha in submodules:
                 rel = os.fsdecode(relpath)
                 url = urls.get(rel)
+                subdir = dest + b"/" + relpath
                 if not url:
-                    raise SourceError(f"no url found for submodule path '{rel}' in .gitmodules of {self.url}",
-                                      self.url)
+                    self._skip_submodule(subdir, f"no url found for submodule path '{rel}' in .gitmodules")
+                    continue
                 sub = _submodule_source(url, self.cachedir, self.metadata)
                 sub_only = None if only is None else (lambda p, _r=rel, _o=only: _o(_r + "/" + p))
                 try:
-                    if sub._export(sha.decode("ascii"), os.fsdecode(dest + b"/" + relpath), sub_only, depth + 1):
+                    if sub._export(sha.decode("ascii"), os.fsdecode(subdir), sub_only, depth + 1):
                         saw_go_link = True
                 except SourceError as e:
-                    raise SourceError(f"submodule '{rel}' of {self.url}: {e}", self.url, str(e)) from None
+                    self._skip_submodule(subdir, f"submodule '{rel}': {e}")
         return saw_go_link
+
+    def _skip_submodule(self, subdir: bytes, why: str) -> None:
+        """An unreachable submodule is left as an empty directory, which is all dep exports of
+        any submodule; the reason is kept in ``self.warnings`` for the caller to show."""
+        os.makedirs(subdir, exist_ok=True)
+        self.warnings.append(f"{self.url}: {why}")
 
     def _submodule_urls(self, repo, tree_sha: bytes) -> dict[str, str]:
         from dulwich.config import ConfigFile, parse_submodules
