@@ -45,6 +45,10 @@ class SourceBridge:
         """The project root that owns ``import_path`` (e.g. github.com/a/b for github.com/a/b/c)."""
         raise NotImplementedError
 
+    def source_exists(self, project: ProjectIdentifier) -> bool:
+        """Whether any of the project's candidate sources can be reached."""
+        raise NotImplementedError
+
     def list_versions(self, project: ProjectIdentifier) -> list:
         """Every version the source has, each a ``PairedVersion`` (tags and branches with revisions)."""
         raise NotImplementedError

@@ -86,6 +86,13 @@ class SourceManager(SourceBridge):
     def deduce_project_root(self, import_path: str) -> str:
         return self.deducer.deduce_root(import_path)
 
+    def source_exists(self, project: ProjectIdentifier) -> bool:
+        try:
+            self.source(project)
+        except DepError:
+            return False
+        return True
+
     def list_versions(self, project: ProjectIdentifier) -> list:
         self._note("list", project)
         return self.source(project).list_versions()
