@@ -5,9 +5,10 @@
 
 Generates a GOPATH project whose vendor/ holds PROJECTS projects of FILES Go files each (plus
 a LICENSE and a testdata file), writes a matching Gopkg.lock, and reports median wall-clock
-times of whole `dep check` and `dep version` processes. With --go-dep, the same commands are
-timed with that binary (a build of golang/dep v0.5.4). --real adds existing project dirs (for
-instance checkouts of real projects with committed vendor/) to the table.
+times of whole `dep check` and `dep version` processes, run through the installed `dep` script.
+With --go-dep, the same commands are timed with that binary (a build of golang/dep v0.5.4), the
+two taking turns run by run. --real adds existing project dirs (for instance checkouts of real
+projects with committed vendor/) to the table.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import DEP, compile_sources, median_seconds  # noqa: E402
+from common import DEP, compile_sources, interleaved_medians  # noqa: E402
 
 from dep.digest import digest_from_directory  # noqa: E402
 from dep.lock import Lock, LockedProject, render_lock  # noqa: E402
@@ -78,6 +79,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="dep-bench-")
     try:
         app = generate(tmp, a.projects, a.files)
+        os.sync()  # no write-back of the new tree while it is being timed
         rows = [("version", [], tmp, tmp)]
         for project in [app, *a.real]:
             rows.append((f"check {os.path.basename(project)} ({count_files(project)} vendored files)",
@@ -85,8 +87,9 @@ def main() -> None:
         print(f"{'command':60} {'ours (s)':>9} {'dep (s)':>9}")
         for label, args, cwd, gopath in rows:
             env = dict(os.environ, GOPATH=gopath, PWD=cwd, DEPNOLOCK="1")
-            ours = median_seconds([*DEP, *(args or ["version"])], cwd, env, a.runs)
-            theirs = median_seconds([a.go_dep, *(args or ["version"])], cwd, env, a.runs) if a.go_dep else None
+            commands = [[*DEP, *(args or ["version"])]] + ([[a.go_dep, *(args or ["version"])]] if a.go_dep else [])
+            ours, *rest = interleaved_medians(commands, cwd, env, a.runs)
+            theirs = rest[0] if rest else None
             print(f"{label:60} {ours:9.3f} {theirs if theirs is None else f'{theirs:9.3f}':>9}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

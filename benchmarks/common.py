@@ -8,18 +8,22 @@ import subprocess
 import sys
 import time
 
-DEP = [sys.executable, "-m", "dep"]
+# The installed console script, as users run it (python -m dep also pays for runpy).
+DEP = [os.path.join(os.path.dirname(sys.executable), "dep")]
 
 
-def median_seconds(argv: list[str], cwd: str, env: dict, runs: int = 15, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        subprocess.run(argv, cwd=cwd, env=env, capture_output=True)
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(argv, cwd=cwd, env=env, capture_output=True)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def interleaved_medians(commands: list[list[str]], cwd: str, env: dict, runs: int = 15,
+                        warmup: int = 2) -> list[float]:
+    """Median wall-clock seconds of each command, run in turn round after round, so that load
+    from other processes or the disk falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in commands]
+    for round_ in range(warmup + runs):
+        for argv, acc in zip(commands, times):
+            t0 = time.perf_counter()
+            subprocess.run(argv, cwd=cwd, env=env, capture_output=True)
+            if round_ >= warmup:
+                acc.append(time.perf_counter() - t0)
+    return [statistics.median(t) for t in times]
 
 
 def compile_sources() -> None:

@@ -23,8 +23,6 @@ from dep.manifest import (
     add_constraint,
     add_required,
     append_constraints_text,
-    go_float,
-    go_quote,
     parse_manifest,
     properties_from_version,
     read_manifest,
@@ -641,22 +639,6 @@ def test_read_manifest(tmp_path):
     (tmp_path / "d" / "Gopkg.toml").mkdir(parents=True)
     with pytest.raises(ManifestError):
         read_manifest(str(tmp_path / "d" / "Gopkg.toml"))
-
-
-# --------------------------------------------------------------------------------------------
-# Go formatting helpers
-
-def test_go_float():
-    cases = {1e10: "1e+10", 0.1: "0.1", 1e-5: "1e-05", -0.0: "-0", 123456.0: "123456", 1234567.0: "1.234567e+06",
-             1.2345678901234569e+23: "1.2345678901234569e+23", 0.0001: "0.0001", 1.5: "1.5", 100.0: "100",
-             -2.5e-7: "-2.5e-07", 1e100: "1e+100"}
-    for v, s in cases.items():
-        assert go_float(v) == s
-
-
-def test_go_quote():
-    assert go_quote('a"b\\c') == '"a\\"b\\\\c"'
-    assert go_quote("\x01\x7f\t\u200b\U0001F600é") == '"\\x01\\x7f\\t\\u200b\U0001F600é"'
 
 
 # --------------------------------------------------------------------------------------------

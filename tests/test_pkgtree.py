@@ -19,7 +19,6 @@ from dep.pkgtree import (
     PackageTree,
     ReachEntry,
     external_imports,
-    go_quote,
     is_hidden_import_path,
     is_standard_import_path,
     list_packages,
@@ -453,11 +452,6 @@ def test_is_standard_import_path(path, std):
 ])
 def test_is_hidden_import_path(path, hidden):
     assert is_hidden_import_path(path) is hidden
-
-
-def test_go_quote():
-    assert go_quote('a"b\\c') == '"a\\"b\\\\c"'
-    assert go_quote("\u00a0\n\x01é") == '"\\u00a0\\n\\x01é"'
 
 
 # ---------------------------------------------------------------------------------------------

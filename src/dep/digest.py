@@ -17,9 +17,10 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from dep.errors import LockError, VendorError
+from dep.gofmt import go_path_error, go_quote, go_sharp_u
+from dep.records import FrozenRecord, set_field
 
 __all__ = [
     "HASH_VERSION",
@@ -58,12 +59,14 @@ _FILE_REC = b"\x00" + _MODE_FILE
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class VersionedDigest:
+class VersionedDigest(FrozenRecord):
     """A digest plus the number of the algorithm that produced it (``1:<hex>`` in the lock)."""
 
-    hash_version: int
-    digest: bytes
+    __slots__ = ("hash_version", "digest")
+
+    def __init__(self, hash_version: int, digest: bytes) -> None:
+        set_field(self, "hash_version", hash_version)
+        set_field(self, "digest", digest)
 
     def __str__(self) -> str:
         return f"{self.hash_version}:{self.digest.hex()}"
@@ -83,7 +86,7 @@ def parse_digest(text: str) -> VersionedDigest:
     if len(parts) != 2:
         raise LockError(
             "expected two colon-separated components in the versioned hash digest, got "
-            + _go_quote(text)
+            + go_quote(text)
         )
     digest = _go_hex_decode(parts[1])  # Go decodes the hex before the version number
     return VersionedDigest(_go_atoi(parts[0]), digest)
@@ -99,21 +102,15 @@ def _go_hex_decode(s: str) -> bytes:
     # Report the first bad byte in Go's scan order; only then the odd length.
     for b in raw:
         if b not in _HEX_DIGITS:
-            raise LockError(f"encoding/hex: invalid byte: {_go_sharp_u(b)}")
+            raise LockError(f"encoding/hex: invalid byte: {go_sharp_u(b)}")
     raise LockError("encoding/hex: odd length hex string")
-
-
-def _go_sharp_u(r: int) -> str:
-    """Go's ``%#U`` for a rune below 0x100."""
-    printable = 0x20 <= r <= 0x7E or (0xA1 <= r <= 0xFF and r != 0xAD)
-    return f"U+{r:04X} '{chr(r)}'" if printable else f"U+{r:04X}"
 
 
 def _go_atoi(s: str) -> int:
     """Go's ``strconv.Atoi`` on a 64-bit platform, with its error texts."""
 
     def fail(why: str) -> LockError:
-        return LockError(f"strconv.Atoi: parsing {_go_quote(s)}: {why}")
+        return LockError(f"strconv.Atoi: parsing {go_quote(s)}: {why}")
 
     neg = s[:1] == "-"
     body = s[1:] if s[:1] in ("-", "+") else s
@@ -131,45 +128,9 @@ def _go_atoi(s: str) -> int:
     return -n if neg else n
 
 
-_GO_ESCAPES = {7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v",
-               0x22: '\\"', 0x5C: "\\\\"}
-
-
-def _go_quote(s: str) -> str:
-    """Go's ``%q`` / strconv.Quote for a string."""
-    out = ['"']
-    for ch in s:
-        r = ord(ch)
-        esc = _GO_ESCAPES.get(r)
-        if esc is not None:
-            out.append(esc)
-        elif ch.isprintable():
-            out.append(ch)
-        elif r < 0x20 or r == 0x7F:
-            out.append(f"\\x{r:02x}")
-        elif 0xDC80 <= r <= 0xDCFF:  # an undecodable byte carried by surrogateescape
-            out.append(f"\\x{r - 0xDC00:02x}")
-        elif 0xD800 <= r <= 0xDFFF:
-            out.append("\\ufffd")
-        elif r < 0x10000:
-            out.append(f"\\u{r:04x}")
-        else:
-            out.append(f"\\U{r:08x}")
-    out.append('"')
-    return "".join(out)
-
-
 # --------------------------------------------------------------------------------------------
 # DigestFromDirectory
 # --------------------------------------------------------------------------------------------
-
-
-def _go_os_error(op: str, path: bytes | str, err: OSError) -> str:
-    """Go's ``*PathError`` text: ``<op> <path>: <errno text>``."""
-    text = err.strerror or str(err)
-    if text[:1].isupper() and text[1:2].islower():
-        text = text[0].lower() + text[1:]
-    return f"{op} {os.fsdecode(path)}: {text}"
 
 
 def _special_record(mode: int) -> bytes:
@@ -187,7 +148,7 @@ def _hash_file(path: bytes, update) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError as e:
-        raise VendorError("cannot Open: " + _go_os_error("open", path, e)) from e
+        raise VendorError("cannot Open: " + go_path_error("open", path, e)) from e
     n = 0
     held_cr = False  # a trailing CR of the previous chunk, emitted once we see what follows
     try:
@@ -196,7 +157,7 @@ def _hash_file(path: bytes, update) -> None:
             try:
                 chunk = read(fd, CHUNK_SIZE)
             except OSError as e:
-                raise VendorError("cannot Copy: " + _go_os_error("read", path, e)) from e
+                raise VendorError("cannot Copy: " + go_path_error("read", path, e)) from e
             if not chunk:
                 break
             if held_cr:
@@ -232,7 +193,7 @@ def _hash_tree(root: bytes, update) -> None:
             try:
                 is_dir = e.is_dir(follow_symlinks=False)
             except OSError as err:
-                raise VendorError(_go_os_error("lstat", e.path, err)) from err
+                raise VendorError(go_path_error("lstat", e.path, err)) from err
             if name in _SKIP_NAMES_B:
                 if is_dir:
                     continue
@@ -252,7 +213,7 @@ def _hash_tree(root: bytes, update) -> None:
                 try:
                     mode = e.stat(follow_symlinks=False).st_mode
                 except OSError as err:
-                    raise VendorError(_go_os_error("lstat", e.path, err)) from err
+                    raise VendorError(go_path_error("lstat", e.path, err)) from err
                 update(rel + b"\x00" + _special_record(mode))
         else:
             stack.pop()
@@ -263,7 +224,7 @@ def _sorted_entries(path: bytes) -> list[os.DirEntry]:
         with os.scandir(path) as it:
             entries = list(it)
     except OSError as e:
-        raise VendorError(_go_os_error("open", path, e)) from e
+        raise VendorError(go_path_error("open", path, e)) from e
     entries.sort(key=_entry_name)
     return entries
 
@@ -282,7 +243,7 @@ def digest_from_directory(path: str | os.PathLike) -> VersionedDigest:
     try:
         st = os.lstat(root)
     except OSError as e:
-        raise VendorError(_go_os_error("lstat", root, e)) from e
+        raise VendorError(go_path_error("lstat", root, e)) from e
     mode = st.st_mode
     update = h.update
     if stat.S_ISLNK(mode):
@@ -411,9 +372,9 @@ def check_dep_tree(vendor_dir: str | os.PathLike, wanted: Mapping[str, Versioned
             result[root] = VendorStatus.NOT_IN_TREE
         return result
     except OSError as e:
-        raise VendorError("cannot Stat: " + _go_os_error("stat", base, e)) from e
+        raise VendorError("cannot Stat: " + go_path_error("stat", base, e)) from e
     if not stat.S_ISDIR(st.st_mode):
-        raise VendorError(f"cannot verify non directory: {_go_quote(base)}")
+        raise VendorError(f"cannot verify non directory: {go_quote(base)}")
 
     for root in wanted:
         result[root] = VendorStatus.NOT_IN_TREE
@@ -454,7 +415,7 @@ def check_dep_tree(vendor_dir: str | os.PathLike, wanted: Mapping[str, Versioned
                 names = os.listdir(path)
             except OSError as e:
                 raise VendorError("cannot get sorted list of directory children: cannot Open: "
-                                  + _go_os_error("open", path, e)) from e
+                                  + go_path_error("open", path, e)) from e
             names.sort(key=os.fsencode)
             prefix = rel + "/" if rel else ""
             for name in names:
@@ -464,7 +425,7 @@ def check_dep_tree(vendor_dir: str | os.PathLike, wanted: Mapping[str, Versioned
                 try:
                     child_is_dir = stat.S_ISDIR(os.stat(child).st_mode)
                 except OSError as e:
-                    raise VendorError("cannot Stat: " + _go_os_error("stat", child, e)) from e
+                    raise VendorError("cannot Stat: " + go_path_error("stat", child, e)) from e
                 rels.append(prefix + name)
                 parents.append(idx)
                 required.append(False)

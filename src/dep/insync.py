@@ -6,26 +6,33 @@ It never looks at the network: only imports, Gopkg.toml rules and the lock as re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from dep.lock import Lock
 from dep.manifest import Manifest
+from dep.records import FrozenRecord, Record, set_field
 from dep.versions import Constraint, Version
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    root: str
-    version: Version
-    constraint: Constraint
+class Mismatch(FrozenRecord):
+    """A locked version its project's override or constraint does not allow."""
+
+    __slots__ = ("root", "version", "constraint")
+
+    def __init__(self, root: str, version: Version, constraint: Constraint) -> None:
+        set_field(self, "root", root)
+        set_field(self, "version", version)
+        set_field(self, "constraint", constraint)
 
 
-@dataclass
-class LockSatisfaction:
-    missing_imports: list[str] = field(default_factory=list)
-    excess_imports: list[str] = field(default_factory=list)
-    unmet_overrides: list[Mismatch] = field(default_factory=list)
-    unmet_constraints: list[Mismatch] = field(default_factory=list)
+class LockSatisfaction(Record):
+    __slots__ = ("missing_imports", "excess_imports", "unmet_overrides", "unmet_constraints")
+
+    def __init__(self, missing_imports: list[str] | None = None, excess_imports: list[str] | None = None,
+                 unmet_overrides: list[Mismatch] | None = None,
+                 unmet_constraints: list[Mismatch] | None = None) -> None:
+        self.missing_imports = [] if missing_imports is None else missing_imports
+        self.excess_imports = [] if excess_imports is None else excess_imports
+        self.unmet_overrides = [] if unmet_overrides is None else unmet_overrides
+        self.unmet_constraints = [] if unmet_constraints is None else unmet_constraints
 
     @property
     def satisfied(self) -> bool:

@@ -6,27 +6,25 @@ Reading follows dep v0.5.4's ``readManifest``: a validator pass over the raw TOM
 errors), then the conversion into rules (duplicate / conflicting rules), then the redundant-prune
 check. dep walks Go maps, so its warning order is random; we use document order.
 
-Parsing uses the stdlib ``tomllib`` (fast, on ``dep check``'s startup path). go-toml v1.2.0
-(what dep uses) is a TOML 0.4 parser; where it rejects documents that TOML 1.0 accepts (arrays of
-mixed types, local dates/times, dotted keys) we reject them too, with go-toml's message.
+Parsing uses ``dep.tomlread`` (``tomllib``'s results, without its startup cost in the usual
+case). go-toml v1.2.0 (what dep uses) is a TOML 0.4 parser; where it rejects documents that
+TOML 1.0 accepts (arrays of mixed types, local dates/times, dotted keys) we reject them too, with
+go-toml's message.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import math
 import os
 import re
-import struct
-import tomllib
-from dataclasses import dataclass, field
-from typing import Any
 
 from dep.errors import ManifestError
+from dep.gofmt import go_float, go_path_error, go_quote, go_quote_rune
 from dep.prune import OPTION_NAMES, CascadingPruneOptions, PruneOptions
+from dep.records import FrozenRecord, Record, set_field
+from dep.tomlread import TOMLError, loads
 from dep.tomlfmt import string_array, toml_string
-from dep.versions import (ANY, AnyConstraint, NoneConstraint, PairedVersion, Revision, Version,
-                          constraint_from_rule)
+from dep.versions import (ANY, AnyConstraint, Constraint, NoneConstraint, PairedVersion, Revision,
+                          Version, constraint_from_rule)
 
 MANIFEST_NAME = "Gopkg.toml"
 
@@ -81,8 +79,7 @@ _RULE_KEYS = ("branch", "name", "revision", "source", "version")  # alphabetical
 # Model
 
 
-@dataclass(frozen=True)
-class ProjectProperties:
+class ProjectProperties(FrozenRecord):
     """One ``[[constraint]]`` / ``[[override]]`` rule.
 
     ``constraint`` is a versions constraint (``ANY`` when the rule names none); ``None`` is
@@ -90,18 +87,26 @@ class ProjectProperties:
     rendered like ``ANY``.
     """
 
-    source: str = ""
-    constraint: Any = ANY
+    __slots__ = ("source", "constraint")
+
+    def __init__(self, source: str = "", constraint: Constraint | None = ANY) -> None:
+        set_field(self, "source", source)
+        set_field(self, "constraint", constraint)
 
 
-@dataclass
-class Manifest:
-    constraints: dict[str, ProjectProperties] = field(default_factory=dict)
-    overrides: dict[str, ProjectProperties] = field(default_factory=dict)
-    ignored: list[str] = field(default_factory=list)
-    required: list[str] = field(default_factory=list)
-    noverify: list[str] = field(default_factory=list)
-    prune: CascadingPruneOptions = field(default_factory=CascadingPruneOptions)
+class Manifest(Record):
+    __slots__ = ("constraints", "overrides", "ignored", "required", "noverify", "prune")
+
+    def __init__(self, constraints: dict[str, ProjectProperties] | None = None,
+                 overrides: dict[str, ProjectProperties] | None = None, ignored: list[str] | None = None,
+                 required: list[str] | None = None, noverify: list[str] | None = None,
+                 prune: CascadingPruneOptions | None = None) -> None:
+        self.constraints = {} if constraints is None else constraints
+        self.overrides = {} if overrides is None else overrides
+        self.ignored = [] if ignored is None else ignored
+        self.required = [] if required is None else required
+        self.noverify = [] if noverify is None else noverify
+        self.prune = CascadingPruneOptions() if prune is None else prune
 
     def has_constraints_on(self, root: str) -> bool:
         """A ``[[constraint]]`` or ``[[override]]`` names ``root``."""
@@ -133,7 +138,7 @@ def read_manifest(path: str) -> tuple[Manifest, list[str]]:
     except IsADirectoryError:
         raise _error(f"error while parsing {path}: unable to read byte stream: read {path}: is a directory", [])
     except OSError as e:
-        raise _error(f"open {path}: {(e.strerror or str(e)).lower()}", [])
+        raise _error(go_path_error("open", path, e), [])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -172,8 +177,8 @@ def _error(msg: str, warns: list[str]) -> ManifestError:
 
 def _load(text: str) -> dict:
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
+        doc = loads(text)
+    except TOMLError as e:
         raise _Fail("unable to load TomlTree from string: " + _syntax_message(str(e), text)) from None
     except Exception as e:  # tomllib should only raise TOMLDecodeError; be safe anyway
         raise _Fail(f"unable to load TomlTree from string: (0, 0): {e}") from None
@@ -249,7 +254,7 @@ def _validate_rule(prop: str, rule: dict, warns: list[str]) -> None:
         warns.append(f"branch, version, revision, or source should be provided for {_go_q_value(rule['name'])}")
 
 
-def _validate_prune(val: Any, warns: list[str]) -> None:
+def _validate_prune(val: object, warns: list[str]) -> None:
     """Root ``[prune]``. On an error inside a ``prune.project`` dep drops every prune warning."""
     if not isinstance(val, dict):
         raise _Fail(ERR_INVALID_PRUNE)
@@ -275,7 +280,7 @@ def _validate_prune(val: Any, warns: list[str]) -> None:
     warns.extend(local)
 
 
-def _validate_prune_project(val: Any, warns: list[str]) -> None:
+def _validate_prune_project(val: object, warns: list[str]) -> None:
     if not isinstance(val, dict):
         raise _Fail(ERR_INVALID_PRUNE)
     for key, value in val.items():
@@ -334,7 +339,7 @@ def _unmarshal(doc: dict, text: str) -> dict:
     return _from_tree(_T_RAW_MANIFEST, doc, "", positions)
 
 
-def _from_tree(t: tuple, tree: dict, ctx: str | None, positions: _Positions) -> Any:
+def _from_tree(t: tuple, tree: dict, ctx: str | None, positions: _Positions) -> object:
     if t[0] == "map":
         out = {}
         for key, val in tree.items():
@@ -363,7 +368,7 @@ def _child_ctx(ctx: str | None, key: str) -> str | None:
     return key if ctx == "" else f"{ctx}.{key}"
 
 
-def _from_toml(t: tuple, val: Any, ctx: str | None, positions: _Positions) -> Any:
+def _from_toml(t: tuple, val: object, ctx: str | None, positions: _Positions) -> object:
     if isinstance(val, dict):
         if _is_tree_type(t):
             return _from_tree(t, val, ctx, positions)
@@ -379,22 +384,21 @@ def _from_toml(t: tuple, val: Any, ctx: str | None, positions: _Positions) -> An
         if t[0] == "slice" and not _is_tree_type(t[2]):
             return [_from_toml(t[2], item, None, positions) for item in val]
         raise _Fail(f"Can't convert {go_v(val)}([]interface {{}}) to a slice")
-    gotype = _go_type(val)
     if t[0] == "bool":
         if isinstance(val, bool):
             return val
-        raise _Fail(f"Can't convert {go_v(val)}({gotype}) to bool")
+        raise _Fail(f"Can't convert {go_v(val)}({_go_type(val)}) to bool")
     if t[0] == "string":
         if isinstance(val, str):
             return val
-        raise _Fail(f"Can't convert {go_v(val)}({gotype}) to string")
+        raise _Fail(f"Can't convert {go_v(val)}({_go_type(val)}) to string")
     if t[0] == "struct":
-        raise _Fail(f"Can't convert {go_v(val)}({gotype}) to {t[1]}")
+        raise _Fail(f"Can't convert {go_v(val)}({_go_type(val)}) to {t[1]}")
     if t[0] == "slice":
-        raise _Fail(f"Can't convert {go_v(val)}({gotype}) to {t[1]}(slice)")
+        raise _Fail(f"Can't convert {go_v(val)}({_go_type(val)}) to {t[1]}(slice)")
     if t[0] == "map":
-        raise _Fail(f"Can't convert {go_v(val)}({gotype}) to {t[1]}(map)")
-    raise _Fail(f"Can't convert {go_v(val)}({gotype}) to interface {{}}(interface)")
+        raise _Fail(f"Can't convert {go_v(val)}({_go_type(val)}) to {t[1]}(map)")
+    raise _Fail(f"Can't convert {go_v(val)}({_go_type(val)}) to interface {{}}(interface)")
 
 
 def _format_error(msg: str, pos: tuple[int, int]) -> str:
@@ -541,7 +545,7 @@ def append_constraints_text(constraints: dict[str, ProjectProperties]) -> str:
     return render_manifest(Manifest(constraints=dict(constraints)))
 
 
-def properties_from_version(version: Any, source: str = "") -> ProjectProperties:
+def properties_from_version(version: object, source: str = "") -> ProjectProperties:
     """The rule ``ensure -add`` records for a solved version (dep's getProjectPropertiesFromVersion):
     semver tag -> caret range, branch/plain tag -> itself, bare revision -> no constraint."""
     from dep.versions import SemverVersion, parse_constraint
@@ -604,7 +608,7 @@ def _append_block(text: str, block: str) -> str:
     return text.rstrip("\n") + "\n\n" + block
 
 
-def _followed_by_content(doc: Any, key: str) -> bool:
+def _followed_by_content(doc: object, key: str) -> bool:
     """Whether anything but whitespace comes after ``key``'s item in the document."""
     seen = False
     for k, item in doc.body:
@@ -699,7 +703,7 @@ def set_prune(text: str, project: str | None = None, **options: bool | None) -> 
     return tomlkit.dumps(doc)
 
 
-def _add_key_like_siblings(table: Any, key: str, value: Any) -> None:
+def _add_key_like_siblings(table: object, key: str, value: object) -> None:
     """Add ``key`` to a tomlkit table with the indentation its other keys use."""
     import tomlkit
 
@@ -714,41 +718,16 @@ def _add_key_like_siblings(table: Any, key: str, value: Any) -> None:
 # Go formatting helpers (for messages that embed values the way Go's fmt prints them)
 
 
-def go_quote(s: str) -> str:
-    """Go's ``%q`` / ``strconv.Quote`` for a string."""
-    return '"' + "".join(_go_quote_char(ch, '"') for ch in s) + '"'
-
-
-_GO_SIMPLE_ESC = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                  "\v": "\\v", "\\": "\\\\"}
-
-
-def _go_quote_char(ch: str, quote: str) -> str:
-    if ch == quote:
-        return "\\" + ch
-    if ch in _GO_SIMPLE_ESC:
-        return _GO_SIMPLE_ESC[ch]
-    o = ord(ch)
-    if 0xD800 <= o <= 0xDFFF:  # lone surrogate (from an invalid escape): Go's RuneError
-        return "\ufffd"
-    if ch.isprintable():
-        return ch
-    if o < 0x20 or o == 0x7F:
-        return f"\\x{o:02x}"
-    if o < 0x10000:
-        return f"\\u{o:04x}"
-    return f"\\U{o:08x}"
-
-
-def _go_q_value(v: Any) -> str:
+def _go_q_value(v: object) -> str:
     """Go's ``%q`` applied to a value of go-toml's ToMap (only strings are usual here)."""
+    import datetime as _dt
+
     if isinstance(v, str):
         return go_quote(v)
     if isinstance(v, bool):
         return f"%!q(bool={'true' if v else 'false'})"
     if isinstance(v, int):
-        r = v if 0 <= v <= 0x10FFFF and not 0xD800 <= v <= 0xDFFF else 0xFFFD
-        return "'" + _go_quote_char(chr(r), "'") + "'"
+        return go_quote_rune(v)
     if isinstance(v, float):
         return f"%!q(float64={go_float(v)})"
     if isinstance(v, _dt.datetime):
@@ -760,34 +739,10 @@ def _go_q_value(v: Any) -> str:
     return go_quote(str(v))
 
 
-def go_float(v: float) -> str:
-    """Go's ``%v`` for a float64: shortest digits, exponent form when the decimal exponent is
-    below -4 or at least 6 (``1e+06``, ``1e-05``, ``123456``, ``0.1``, ``-0``)."""
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "+Inf" if v > 0 else "-Inf"
-    sign = "-" if math.copysign(1.0, v) < 0 else ""
-    if v == 0:
-        return sign + "0"
-    from decimal import Decimal
-
-    t = Decimal(repr(abs(v))).normalize().as_tuple()
-    digits = "".join(map(str, t.digits))
-    dp = len(digits) + t.exponent  # value = 0.<digits> * 10**dp
-    exp = dp - 1
-    if exp < -4 or exp >= 6:
-        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if dp <= 0:
-        return f"{sign}0.{'0' * (-dp)}{digits}"
-    if dp >= len(digits):
-        return sign + digits + "0" * (dp - len(digits))
-    return f"{sign}{digits[:dp]}.{digits[dp:]}"
-
-
-def _go_time_string(v: Any) -> str:
+def _go_time_string(v: object) -> str:
     """Go's ``time.Time.String()`` for a time parsed by go-toml (UTC location)."""
+    import datetime as _dt
+
     s = v.strftime("%Y-%m-%d %H:%M:%S")
     if v.microsecond:
         s += ("." + f"{v.microsecond:06d}").rstrip("0")
@@ -801,7 +756,9 @@ def _go_time_string(v: Any) -> str:
     return f"{s} {zone} {zone}"
 
 
-def _go_type(v: Any) -> str:
+def _go_type(v: object) -> str:
+    import datetime as _dt
+
     if isinstance(v, bool):
         return "bool"
     if isinstance(v, int):
@@ -821,12 +778,14 @@ def _go_type(v: Any) -> str:
     return type(v).__name__
 
 
-def _is_tree_list(v: Any) -> bool:
+def _is_tree_list(v: object) -> bool:
     return isinstance(v, list) and bool(v) and isinstance(v[0], dict)
 
 
-def go_v(v: Any) -> str:
+def go_v(v: object) -> str:
     """Go's ``%v`` of a raw go-toml tree value."""
+    import datetime as _dt
+
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -865,7 +824,9 @@ def _tree_string(tree: dict, indent: str = "", keyspace: str = "") -> str:
     return "".join(out)
 
 
-def _tree_value(v: Any) -> str:
+def _tree_value(v: object) -> str:
+    import datetime as _dt
+
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int):
@@ -890,6 +851,8 @@ def _tree_value(v: Any) -> str:
 
 def _go_float32_f(v: float) -> str:
     """strings.ToLower(strconv.FormatFloat(v, 'f', -1 or 1, 32)) as go-toml writes floats."""
+    import math
+    import struct
     from decimal import Decimal
 
     try:
@@ -935,7 +898,7 @@ def _go_toml_rejects(doc: dict, text: str) -> tuple[tuple[int, int], str] | None
     return None
 
 
-def _value_kind(v: Any) -> str:
+def _value_kind(v: object) -> str:
     if isinstance(v, bool):
         return "bool"
     if isinstance(v, int):
@@ -951,7 +914,7 @@ def _value_kind(v: Any) -> str:
     return "time"
 
 
-def _suspicious_values(v: Any) -> tuple[bool, str]:
+def _suspicious_values(v: object) -> tuple[bool, str]:
     """(any array mixing go-toml types, "" / "aware" / "local" for the dates seen) in ``v``."""
     mixed, dates = False, ""
     stack = [v]
@@ -963,19 +926,22 @@ def _suspicious_values(v: Any) -> tuple[bool, str]:
             if x and not mixed and len({_value_kind(e) for e in x}) > 1:
                 mixed = True
             stack.extend(x)
-        elif isinstance(x, _dt.datetime) and x.tzinfo is not None:
-            dates = dates or "aware"
-        elif isinstance(x, (_dt.date, _dt.time)):
-            dates = "local"
+        elif not isinstance(x, (str, int, float)):  # a date or a time
+            if getattr(x, "tzinfo", None) is not None:
+                dates = dates or "aware"
+            else:
+                dates = "local"
     return mixed, dates
 
 
-_GO_DATE = re.compile(r"\d{1,4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
-_TOML_DATETIME = re.compile(
+# Patterns of the go-toml checks below, compiled on first use (re caches them): documents that
+# need these checks are rare.
+_GO_DATE = r"\d{1,4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})"
+_TOML_DATETIME = (
     r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?")
-_TOML_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(?:\.\d+)?")
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_SCALAR = re.compile(r"[^\s,\]\}#]+")
+_TOML_TIME = r"\d{2}:\d{2}:\d{2}(?:\.\d+)?"
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_SCALAR = r"[^\s,\]\}#]+"
 
 
 class _Found(Exception):
@@ -1047,7 +1013,7 @@ class _GoScanner:
         if self.s[self.i] in "\"'":
             self._string()
         else:
-            m = _BARE_KEY.match(self.s, self.i)
+            m = re.compile(_BARE_KEY).match(self.s, self.i)
             self.i = m.end() if m else self.i + 1
 
     def _string(self) -> None:
@@ -1086,18 +1052,18 @@ class _GoScanner:
         if ch == "{":
             self._inline_table()
             return "table"
-        m = _TOML_DATETIME.match(s, i)
+        m = re.compile(_TOML_DATETIME).match(s, i)
         if m:
-            g = _GO_DATE.match(s, i)
+            g = re.compile(_GO_DATE).match(s, i)
             if g is None:
                 raise _Found(i + 4 if s[i + 4:i + 5] == "-" else i, "unexpected token")
             if g.end() != m.end():
                 raise _Found(g.end(), "unexpected token")
             self.i = m.end()
             return "time"
-        if _TOML_TIME.match(s, i):
+        if re.compile(_TOML_TIME).match(s, i):
             raise _Found(i + 2, "unexpected token")
-        m = _SCALAR.match(s, i)
+        m = re.compile(_SCALAR).match(s, i)
         tok = m.group(0) if m else ""
         self.i = m.end() if m else i + 1
         if tok in ("true", "false"):
@@ -1156,8 +1122,8 @@ class _Positions:
     only needed when an unmarshal error is being reported.
     """
 
-    _HEADER = re.compile(r"[ \t]*(\[\[?)[ \t]*([^\]]*?)[ \t]*\]")
-    _KEY = re.compile(r"""[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*=""")
+    _HEADER = r"[ \t]*(\[\[?)[ \t]*([^\]]*?)[ \t]*\]"
+    _KEY = r"""[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*="""
 
     def __init__(self, text: str):
         self.text = text
@@ -1166,7 +1132,7 @@ class _Positions:
         self.headers: dict[tuple[str, str], tuple[int, int]] = {}
         self.tables: set[str] = {""}
 
-    def get(self, ctx: str | None, key: str, value: Any) -> tuple[int, int]:
+    def get(self, ctx: str | None, key: str, value: object) -> tuple[int, int]:
         if ctx is None:
             return (0, 0)
         self._build()
@@ -1183,12 +1149,13 @@ class _Positions:
         counts: dict[str, int] = {}
         ctx = ""
         ml_quote = None
+        header_re, key_re = re.compile(self._HEADER), re.compile(self._KEY)
         for lineno, line in enumerate(self.text.split("\n"), 1):
             if ml_quote is not None:
                 if ml_quote in line:
                     ml_quote = None
                 continue
-            h = self._HEADER.match(line)
+            h = header_re.match(line)
             if h:
                 parts = [p.strip().strip("\"'") for p in h.group(2).split(".")]
                 parent = self._ctx(parts[:-1], counts)
@@ -1200,7 +1167,7 @@ class _Positions:
                 ctx = self._ctx(parts, counts)
                 self.tables.add(ctx)
                 continue
-            k = self._KEY.match(line)
+            k = key_re.match(line)
             if k:
                 key = k.group(1)
                 if key[0] in "\"'":

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from dep.errors import PackageTreeError, ProjectError
 from dep.lock import LOCK_NAME, Lock, read_lock
 from dep.manifest import MANIFEST_NAME, Manifest, read_manifest
 from dep.pkgtree import PackageTree
+from dep.records import Record
 
 NOT_FOUND = "could not find project Gopkg.toml, use dep init to initiate a manifest"
 
 
-@dataclass
-class Context:
-    """What dep reads from the environment once per run."""
+class Context(Record):
+    """What dep reads from the environment once per run; ``explicit_root`` is $DEPPROJECTROOT."""
 
-    working_dir: str
-    gopaths: list[str]
-    explicit_root: str = ""  # DEPPROJECTROOT
+    __slots__ = ("working_dir", "gopaths", "explicit_root")
+
+    def __init__(self, working_dir: str, gopaths: list[str], explicit_root: str = "") -> None:
+        self.working_dir = working_dir
+        self.gopaths = gopaths
+        self.explicit_root = explicit_root
 
     @classmethod
     def from_environ(cls, environ: os._Environ | dict | None = None) -> Context:
@@ -32,16 +34,24 @@ class Context:
         )
 
 
-@dataclass
-class Project:
-    abs_root: str  # as found from the working directory (may go through symlinks)
-    resolved_abs_root: str  # symlinks evaluated; packages are read from here
-    import_root: str
-    gopath: str
-    manifest: Manifest
-    lock: Lock | None
-    warnings: list[str] = field(default_factory=list)
-    _package_tree: PackageTree | None = None
+class Project(Record):
+    """``abs_root`` is the root as found from the working directory (it may go through
+    symlinks); ``resolved_abs_root`` has them evaluated, and packages are read from there."""
+
+    __slots__ = ("abs_root", "resolved_abs_root", "import_root", "gopath", "manifest", "lock",
+                 "warnings", "_package_tree")
+
+    def __init__(self, abs_root: str, resolved_abs_root: str, import_root: str, gopath: str,
+                 manifest: Manifest, lock: Lock | None, warnings: list[str] | None = None,
+                 _package_tree: PackageTree | None = None) -> None:
+        self.abs_root = abs_root
+        self.resolved_abs_root = resolved_abs_root
+        self.import_root = import_root
+        self.gopath = gopath
+        self.manifest = manifest
+        self.lock = lock
+        self.warnings = [] if warnings is None else warnings
+        self._package_tree = _package_tree
 
     @property
     def manifest_path(self) -> str:

@@ -6,9 +6,9 @@ The letters and their order are part of Gopkg.lock's format (``pruneopts``).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 
 from dep.errors import LockError
+from dep.records import Record
 
 
 class PruneOptions(enum.IntFlag):
@@ -49,13 +49,18 @@ OPTION_NAMES = {
 }
 
 
-@dataclass
-class CascadingPruneOptions:
-    """Root ``[prune]`` options plus tri-state per-project overrides (``[[prune.project]]``)."""
+class CascadingPruneOptions(Record):
+    """Root ``[prune]`` options plus tri-state per-project overrides (``[[prune.project]]``).
 
-    default: PruneOptions = PruneOptions.NESTED_VENDOR
-    # project root -> {bit: True/False} for the options that project sets explicitly
-    per_project: dict[str, dict[PruneOptions, bool]] = field(default_factory=dict)
+    ``per_project``: project root -> {bit: True/False} for the options that project sets explicitly.
+    """
+
+    __slots__ = ("default", "per_project")
+
+    def __init__(self, default: PruneOptions = PruneOptions.NESTED_VENDOR,
+                 per_project: dict[str, dict[PruneOptions, bool]] | None = None) -> None:
+        self.default = default
+        self.per_project = {} if per_project is None else per_project
 
     def options_for(self, root: str) -> PruneOptions:
         opts = self.default

@@ -18,10 +18,10 @@ flag); use :meth:`Constraint.matches` for gps's notion of "the same version".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from functools import cmp_to_key
 
 from dep.errors import ConstraintError
+from dep.records import FrozenRecord, set_field
 
 __all__ = [
     "ANY", "NONE", "AnyConstraint", "Branch", "Constraint", "NoneConstraint", "PairedVersion",
@@ -48,7 +48,7 @@ def _cv(name: str) -> str:
 
 
 _CONSTRAINT_RE = re.compile(rf"{_WS}(?P<op>{_OPS}){_WS}{_cv('v')}{_WS}")
-_HYPHEN_RE = re.compile(rf"{_WS}{_cv('lo')}{_WS} - {_WS}{_cv('hi')}{_WS}")
+_HYPHEN = rf"{_WS}{_cv('lo')}{_WS} - {_WS}{_cv('hi')}{_WS}"  # compiled when a " - " range shows up
 
 
 def _is_numeric(ident: str) -> bool:
@@ -76,6 +76,8 @@ def _compare_prerelease(a: str, b: str) -> int:
 class Constraint:
     """What gps asks of every constraint; versions are constraints matching themselves."""
 
+    __slots__ = ()
+
     def matches(self, version: Version | None) -> bool:
         raise NotImplementedError
 
@@ -94,19 +96,34 @@ class Constraint:
 class Version(Constraint):
     """A concrete version; ``version_type`` is gps's Type(): semver, version, branch or revision."""
 
+    __slots__ = ()
     version_type: str
 
 
-@dataclass(frozen=True)
-class SemverVersion(Version):
-    major: int
-    minor: int = 0
-    patch: int = 0
-    prerelease: str = ""
-    metadata: str = ""
-    original: str = ""  # the tag as written ("v1.2.0"); empty for versions out of constraints
+class SemverVersion(Version, FrozenRecord):
+    """``original`` is the tag as written (``v1.2.0``); empty for versions out of constraints."""
 
+    __slots__ = ("major", "minor", "patch", "prerelease", "metadata", "original")
     version_type = "semver"
+
+    def __init__(self, major: int, minor: int = 0, patch: int = 0, prerelease: str = "",
+                 metadata: str = "", original: str = "") -> None:
+        set_field(self, "major", major)
+        set_field(self, "minor", minor)
+        set_field(self, "patch", patch)
+        set_field(self, "prerelease", prerelease)
+        set_field(self, "metadata", metadata)
+        set_field(self, "original", original)
+
+    # == and hash of the version classes are written out: the solver calls them a lot
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return ((self.major, self.minor, self.patch, self.prerelease, self.metadata, self.original)
+                    == (other.major, other.minor, other.patch, other.prerelease, other.metadata, other.original))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.major, self.minor, self.patch, self.prerelease, self.metadata, self.original))
 
     def __str__(self) -> str:
         return self.original or self.canonical()
@@ -156,11 +173,21 @@ class SemverVersion(Version):
         return _from_algebra(_union(self, _algebra(other)))
 
 
-@dataclass(frozen=True)
-class _NamedVersion(Version):
+class _NamedVersion(Version, FrozenRecord):
     """Plain tags and branches: a constraint on one matches only the same kind and name."""
 
-    name: str
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        set_field(self, "name", name)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self.name == other.name
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.name)
 
     def __str__(self) -> str:
         return self.name
@@ -176,27 +203,46 @@ class _NamedVersion(Version):
         return self if self.matches_any(other) else NONE
 
 
-@dataclass(frozen=True)
 class PlainVersion(_NamedVersion):
     """A tag that is not semver."""
 
+    __slots__ = ()
     version_type = "version"
 
 
-@dataclass(frozen=True)
 class Branch(_NamedVersion):
     """``default`` marks the source's default branch; it only affects sort order."""
 
-    default: bool = False
-
+    __slots__ = ("default",)
     version_type = "branch"
 
+    def __init__(self, name: str, default: bool = False) -> None:
+        set_field(self, "name", name)
+        set_field(self, "default", default)
 
-@dataclass(frozen=True)
-class Revision(Version):
-    rev: str
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self.name == other.name and self.default == other.default
+        return NotImplemented
 
+    def __hash__(self) -> int:
+        return hash((self.name, self.default))
+
+
+class Revision(Version, FrozenRecord):
+    __slots__ = ("rev",)
     version_type = "revision"
+
+    def __init__(self, rev: str) -> None:
+        set_field(self, "rev", rev)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self.rev == other.rev
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.rev)
 
     def __str__(self) -> str:
         return self.rev
@@ -211,19 +257,25 @@ class Revision(Version):
         return self if self.matches_any(other) else NONE
 
 
-@dataclass(frozen=True)
-class PairedVersion(Version):
+class PairedVersion(Version, FrozenRecord):
     """A tag or branch together with the revision it points at; prints as the tag or branch.
 
     ``revision`` may be given as a plain string.
     """
 
-    unpaired: SemverVersion | PlainVersion | Branch
-    revision: Revision
+    __slots__ = ("unpaired", "revision")
 
-    def __post_init__(self) -> None:
-        if isinstance(self.revision, str):
-            object.__setattr__(self, "revision", Revision(self.revision))
+    def __init__(self, unpaired: SemverVersion | PlainVersion | Branch, revision: Revision | str) -> None:
+        set_field(self, "unpaired", unpaired)
+        set_field(self, "revision", Revision(revision) if isinstance(revision, str) else revision)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self.unpaired == other.unpaired and self.revision == other.revision
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.unpaired, self.revision))
 
     @property
     def version_type(self) -> str:  # type: ignore[override]
@@ -258,11 +310,16 @@ class PairedVersion(Version):
 class AnyConstraint(Constraint):
     """No rule at all: every version, semver or not, even a missing one."""
 
+    __slots__ = ()
+
     def __str__(self) -> str:
         return "*"
 
     def __repr__(self) -> str:
         return "ANY"
+
+    def __reduce__(self) -> str:
+        return "ANY"  # copies and pickles stay the singleton (constraints are compared with `is`)
 
     def matches(self, version: Version | None) -> bool:
         return True
@@ -277,10 +334,15 @@ class AnyConstraint(Constraint):
 class NoneConstraint(Constraint):
     """The empty set, e.g. the intersection of two different branches."""
 
+    __slots__ = ()
+
     def __str__(self) -> str:
         return ""
 
     def __repr__(self) -> str:
+        return "NONE"
+
+    def __reduce__(self) -> str:
         return "NONE"
 
     def matches(self, version: Version | None) -> bool:
@@ -297,15 +359,17 @@ ANY = AnyConstraint()
 NONE = NoneConstraint()
 
 
-@dataclass(frozen=True)
-class SemverConstraint(Constraint):
+class SemverConstraint(Constraint, FrozenRecord):
     """A semver range, union or ``*``: matches semver versions (paired or not) only.
 
     An exact version parses to a bare :class:`SemverVersion` instead; ``inner`` can still be
     one when ranges intersect down to a single version.
     """
 
-    inner: _Range | _Union | SemverVersion | _Special
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: _Range | _Union | SemverVersion | _Special) -> None:
+        set_field(self, "inner", inner)
 
     def __str__(self) -> str:
         return _algebra_str(self.inner, implied_caret=False)
@@ -364,8 +428,9 @@ def parse_version(text: str) -> SemverVersion | PlainVersion:
 
 def parse_constraint(text: str, implied_caret: bool = True) -> SemverVersion | SemverConstraint:
     """Masterminds' NewConstraint (or NewConstraintIC, where a bare version means ``^``)."""
-    for m in _HYPHEN_RE.finditer(text):
-        text = text.replace(m[0], f">= {m['lo']}, <= {m['hi']}", 1)
+    if " - " in text:
+        for m in re.compile(_HYPHEN).finditer(text):
+            text = text.replace(m[0], f">= {m['lo']}, <= {m['hi']}", 1)
     alternatives = []
     for alternative in text.split("||"):
         conjuncts = [_parse_one(part, implied_caret) for part in alternative.split(",")]
@@ -414,7 +479,7 @@ def _parse_one(text: str, implied_caret: bool) -> _Range | SemverVersion | _Spec
     v = _parse_semver(text)
     if v is None:
         raise ConstraintError("constraint Parser Error")
-    v = replace(v, original="")
+    v = SemverVersion(v.major, v.minor, v.patch, v.prerelease, v.metadata)
     # The first version past a wildcard; it drops prerelease and metadata.
     bumped = (SemverVersion(v.major + 1, v.minor, v.patch) if wild_minor
               else SemverVersion(v.major, v.minor + 1, v.patch))
@@ -450,6 +515,8 @@ def _caret(v: SemverVersion) -> _Range:
 class _Special:
     """Masterminds' own any (``*``: every semver version) and none."""
 
+    __slots__ = ("text",)
+
     def __init__(self, text: str) -> None:
         self.text = text
 
@@ -461,22 +528,27 @@ _SEM_ANY = _Special("*")
 _SEM_NONE = _Special("")
 
 
-@dataclass(frozen=True)
-class _Range:
+class _Range(FrozenRecord):
     """An interval with exclusions; ``None`` bounds are unbounded."""
 
-    min: SemverVersion | None
-    max: SemverVersion | None
-    include_min: bool = False
-    include_max: bool = False
-    excl: tuple[SemverVersion, ...] = ()
+    __slots__ = ("min", "max", "include_min", "include_max", "excl")
+
+    def __init__(self, min: SemverVersion | None, max: SemverVersion | None, include_min: bool = False,
+                 include_max: bool = False, excl: tuple[SemverVersion, ...] = ()) -> None:
+        set_field(self, "min", min)
+        set_field(self, "max", max)
+        set_field(self, "include_min", include_min)
+        set_field(self, "include_max", include_max)
+        set_field(self, "excl", excl)
 
 
-@dataclass(frozen=True)
-class _Union:
+class _Union(FrozenRecord):
     """Disjoint ranges and versions in ascending order."""
 
-    members: tuple[_Range | SemverVersion, ...]
+    __slots__ = ("members",)
+
+    def __init__(self, members: tuple[_Range | SemverVersion, ...]) -> None:
+        set_field(self, "members", members)
 
 
 def _algebra(c: SemverVersion | SemverConstraint):
@@ -561,7 +633,7 @@ def _intersect_ranges(a: _Range, b: _Range):
     result = _Range(lo, hi, inc_lo, inc_hi)
     for e in a.excl + b.excl:
         if _range_matches(result, e):
-            result = replace(result, excl=result.excl + (e,))
+            result = _Range(lo, hi, inc_lo, inc_hi, result.excl + (e,))
     if lo is None or hi is None:
         return result
     cmp = lo.compare(hi)
@@ -639,7 +711,7 @@ def _union_all(constraints: list):
                 if last.compare(c) != 0:
                     merged.append(c)
             elif _eq(last, c.min):
-                merged[-1] = replace(c, include_min=True)
+                merged[-1] = _Range(c.min, c.max, True, c.include_max, c.excl)
             else:
                 merged.append(c)
         elif isinstance(c, SemverVersion):
@@ -662,13 +734,13 @@ def _union_range_version(r: _Range, v: SemverVersion):
         return r
     for k, e in enumerate(r.excl):
         if e.compare(v) == 0:
-            return replace(r, excl=r.excl[:k] + r.excl[k + 1:])
+            return _Range(r.min, r.max, r.include_min, r.include_max, r.excl[:k] + r.excl[k + 1:])
     if r.min is not None and v.compare(r.min) < 0:
         return _Union((v, r))
     if _eq(v, r.min):
-        return replace(r, include_min=True)
+        return _Range(r.min, r.max, True, r.include_max, r.excl)
     if _eq(v, r.max):
-        return replace(r, include_max=True)
+        return _Range(r.min, r.max, r.include_min, True, r.excl)
     return _Union((r, v))
 
 
@@ -677,9 +749,9 @@ def _union_ranges(a: _Range, b: _Range):
         common = tuple(e1 for e1 in a.excl for e2 in b.excl if e1.compare(e2) == 0)
         return _Range(None, None, excl=common) if common else _SEM_ANY
     if _adjacent(a, b):
-        return replace(a, max=b.max, include_max=b.include_max, excl=a.excl + b.excl)
+        return _Range(a.min, b.max, a.include_min, b.include_max, a.excl + b.excl)
     if _adjacent(b, a):
-        return replace(b, max=a.max, include_max=a.include_max, excl=b.excl + a.excl)
+        return _Range(b.min, a.max, b.include_min, a.include_max, b.excl + a.excl)
     if _intersect(a, b) is _SEM_NONE:
         return _Union(tuple(_go_sort([a, b])))
     # Overlapping: take the wider bound on each side and keep the exclusions the other

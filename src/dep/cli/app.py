@@ -6,11 +6,9 @@ nothing they do not use.
 
 from __future__ import annotations
 
-import importlib
+import io
 import os
 import sys
-from dataclasses import dataclass
-from typing import TextIO
 
 from dep.cli.flags import FlagError, FlagSet
 from dep.cli.tabwriter import align
@@ -32,14 +30,16 @@ EXAMPLES = [
 ]
 
 
-@dataclass
 class Invocation:
     """What a command gets besides its flags: streams, environment, verbosity."""
 
-    out: TextIO
-    err: TextIO
-    environ: dict
-    verbose: bool = False
+    __slots__ = ("out", "err", "environ", "verbose")
+
+    def __init__(self, out: io.TextIOBase, err: io.TextIOBase, environ: dict, verbose: bool = False) -> None:
+        self.out = out
+        self.err = err
+        self.environ = environ
+        self.verbose = verbose
 
 
 def top_usage() -> str:
@@ -72,7 +72,7 @@ def _is_help(word: str) -> bool:
     return "help" in word.lower() or word.lower() == "-h"
 
 
-def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None,
+def main(argv: list[str] | None = None, out: io.TextIOBase | None = None, err: io.TextIOBase | None = None,
          environ: dict | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out = out or sys.stdout
@@ -128,4 +128,6 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
 
 
 def load_command(name: str):
-    return importlib.import_module(f"dep.cli.{name}_cmd")
+    module = f"dep.cli.{name}_cmd"
+    __import__(module)  # importlib.import_module would import importlib and warnings first
+    return sys.modules[module]

@@ -7,29 +7,27 @@ non-flag argument or ``--``. Error texts match Go's so scripts see the same mess
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from dep.cli.tabwriter import align
+from dep.gofmt import go_quote
 
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}
 _FALSE = {"0", "f", "F", "FALSE", "false", "False"}
-
-
-def go_quote(s: str) -> str:
-    """Go's %q for the plain strings that reach error messages."""
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class FlagError(Exception):
     """Bad command line; ``str()`` is Go's message, or empty for -h/-help."""
 
 
-@dataclass
 class Flag:
-    name: str
-    usage: str
-    kind: type  # bool, str or int
-    default: object
+    """One flag; ``kind`` is bool, str or int."""
+
+    __slots__ = ("name", "usage", "kind", "default")
+
+    def __init__(self, name: str, usage: str, kind: type, default: object) -> None:
+        self.name = name
+        self.usage = usage
+        self.kind = kind
+        self.default = default
 
     @property
     def default_text(self) -> str:
@@ -38,9 +36,11 @@ class Flag:
         return str(self.default)
 
 
-@dataclass
 class FlagSet:
-    flags: dict[str, Flag] = field(default_factory=dict)
+    __slots__ = ("flags",)
+
+    def __init__(self) -> None:
+        self.flags: dict[str, Flag] = {}
 
     def bool(self, name: str, usage: str, default: bool = False) -> None:
         self.flags[name] = Flag(name, usage, bool, default)

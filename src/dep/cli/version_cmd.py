@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import platform
+import os
 import sys
 
 from dep import __version__
@@ -20,13 +20,21 @@ def register(flags) -> None:
 
 
 def run(inv, opts, args) -> None:
-    machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    # os.uname and sys.version give what platform.machine/python_version would, without
+    # importing platform (~10 ms)
+    if hasattr(os, "uname"):
+        machine = os.uname().machine
+    else:  # Windows
+        import platform
+
+        machine = platform.machine()
+    machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
     inv.out.write(
         "dep:\n"
         f" version     : {COMPATIBLE_WITH}+py.{__version__}\n"
         " build date  : \n"
         " git hash    : \n"
-        f" go version  : python{platform.python_version()}\n"
+        f" go version  : python{sys.version.split()[0]}\n"
         f" go compiler : {sys.implementation.name}\n"
         f" platform    : {sys.platform}/{machine}\n"
         " features    : ImportDuringSolve=false\n"
