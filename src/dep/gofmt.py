@@ -98,3 +98,25 @@ def go_errno_text(err: OSError) -> str:
 def go_path_error(op: str, path: str | bytes, err: OSError) -> str:
     """Go's ``*os.PathError`` text: ``<op> <path>: <errno text>``."""
     return f"{op} {os.fsdecode(path)}: {go_errno_text(err)}"
+
+
+def go_clean(p: str) -> str:
+    """Go's ``path.Clean`` on a slash-separated path."""
+    if p == "":
+        return "."
+    rooted = p.startswith("/")
+    parts: list[str] = []
+    for comp in p.split("/"):
+        if comp in ("", "."):
+            continue
+        if comp == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+            elif not rooted:
+                parts.append("..")
+            continue
+        parts.append(comp)
+    out = "/".join(parts)
+    if rooted:
+        out = "/" + out
+    return out or "."

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter, itemgetter
 
 from dep.errors import PackageTreeError
-from dep.gofmt import go_path_error, go_quote, go_quote_rune, go_sharp_u
+from dep.gofmt import go_clean, go_path_error, go_quote, go_quote_rune, go_sharp_u
 from dep.records import FrozenRecord, Record, set_field
 
 __all__ = [
@@ -73,34 +73,12 @@ _GO_SPACES = frozenset(
 _GO_SPACES_STR = "".join(sorted(_GO_SPACES))
 
 
-def _go_clean(p: str) -> str:
-    """path.Clean."""
-    if p == "":
-        return "."
-    rooted = p.startswith("/")
-    parts: list[str] = []
-    for comp in p.split("/"):
-        if comp == "" or comp == ".":
-            continue
-        if comp == "..":
-            if parts and parts[-1] != "..":
-                parts.pop()
-            elif not rooted:
-                parts.append("..")
-            continue
-        parts.append(comp)
-    out = "/".join(parts)
-    if rooted:
-        out = "/" + out
-    return out or "."
-
-
 def _go_join(*elems: str) -> str:
     """path.Join: empty elements are dropped, the rest joined and cleaned; all empty gives ""."""
     kept = [e for e in elems if e]
     if not kept:
         return ""
-    return _go_clean("/".join(kept))
+    return go_clean("/".join(kept))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,7 +461,7 @@ class _Scanner:
         if filename == "" and ok2:
             filename = self.file.position(offs)[0]
         elif filename != "":
-            filename = _go_clean(filename)
+            filename = go_clean(filename)
             if not filename.startswith("/"):
                 filename = _go_join(self.file.dir, filename)
         self.file.add_line_column_info(nxt, filename, line, col)

@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for gitr
 from gitrepos import Exec, Link, add_submodule, commit, git, make_repo  # noqa: E402
 
 from dep.sources.cache import MetadataCache, source_dir_name  # noqa: E402
+from dep.sources.deduce import filter_gopkg_in_versions
 from dep.sources.git import (  # noqa: E402
     GitSource,
     _join_submodule_url,
-    gopkgin_filter,
     ls_remote,
     resolve_url,
     versions_from_ls_remote,
@@ -180,17 +180,17 @@ def test_gopkgin_filter():
         PairedVersion(parse_version("v2.0.0"), r("2")),
         PairedVersion(PlainVersion("junk"), r("3")),
     ]
-    got = gopkgin_filter(versions, 1, False)
+    got = filter_gopkg_in_versions(versions, 1, False)
     assert got == [
         PairedVersion(Branch("v1", False), r("b")),
         PairedVersion(Branch("v1.1", True), r("c")),
         PairedVersion(parse_version("v1.0.0"), r("1")),
     ]
-    unstable = gopkgin_filter(versions, 1, True)
+    unstable = filter_gopkg_in_versions(versions, 1, True)
     assert unstable == [PairedVersion(Branch("v1-unstable", True), r("e"))]
     # v0 with nothing semver at all: the default branch stands in
     plain = [PairedVersion(Branch("master", True), r("a")), PairedVersion(PlainVersion("x"), r("b"))]
-    assert gopkgin_filter(plain, 0, False) == [PairedVersion(Branch("master", True), r("a"))]
+    assert filter_gopkg_in_versions(plain, 0, False) == [PairedVersion(Branch("master", True), r("a"))]
 
 
 def test_gopkgin_source_filters_and_uses_the_alias_for_its_cache(tmp_path):

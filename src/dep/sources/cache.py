@@ -34,6 +34,7 @@ import time
 from typing import Any, Callable, Mapping
 
 from dep.errors import DepError
+from dep.gofmt import go_clean, go_errno_text, go_quote
 
 __all__ = [
     "CacheDirError",
@@ -69,46 +70,12 @@ class LockfileError(DepError):
 # Go error texts
 
 
-def _errno_text(code: int | None, fallback: str = "") -> str:
-    """The syscall error text Go prints: glibc's strerror with a lower-case first letter."""
-    text = os.strerror(code) if code else fallback
-    return text[:1].lower() + text[1:]
-
-
-def _go_quote(s: str) -> str:
-    from dep.gofmt import go_quote
-
-    return go_quote(s)
-
-
-def _go_clean(p: str) -> str:
-    """Go's ``filepath.Clean`` on a slash-separated path."""
-    if p == "":
-        return "."
-    rooted = p.startswith("/")
-    parts: list[str] = []
-    for comp in p.split("/"):
-        if comp in ("", "."):
-            continue
-        if comp == "..":
-            if parts and parts[-1] != "..":
-                parts.pop()
-            elif not rooted:
-                parts.append("..")
-            continue
-        parts.append(comp)
-    out = "/".join(parts)
-    if rooted:
-        return "/" + out
-    return out or "."
-
-
 class _PathError(Exception):
     """Go's *os.PathError: ``<op> <path>: <err>``."""
 
     def __init__(self, op: str, path: str, code: int | None, text: str = "") -> None:
         self.op, self.path, self.code = op, path, code
-        super().__init__(f"{op} {path}: {text or _errno_text(code)}")
+        super().__init__(f"{op} {path}: {text or go_errno_text(OSError(code, os.strerror(code)))}")
 
 
 def _stat_go(path: str) -> os.stat_result:
@@ -117,7 +84,7 @@ def _stat_go(path: str) -> os.stat_result:
     try:
         return os.stat(path)
     except OSError as e:
-        raise _PathError("stat", path, e.errno, _errno_text(e.errno, e.strerror or str(e))) from None
+        raise _PathError("stat", path, e.errno, go_errno_text(e)) from None
 
 
 def _mkdir_go(path: str, mode: int = 0o777) -> None:
@@ -126,7 +93,7 @@ def _mkdir_go(path: str, mode: int = 0o777) -> None:
     try:
         os.mkdir(path, mode)
     except OSError as e:
-        raise _PathError("mkdir", path, e.errno, _errno_text(e.errno, e.strerror or str(e))) from None
+        raise _PathError("mkdir", path, e.errno, go_errno_text(e)) from None
 
 
 def _ensure_dir(path: str) -> None:
@@ -139,10 +106,10 @@ def _ensure_dir(path: str) -> None:
         try:
             _mkdir_go(path)
         except _PathError as e2:
-            raise _Wrapped(f"failed to ensure directory at {_go_quote(path)}: {e2}") from None
+            raise _Wrapped(f"failed to ensure directory at {go_quote(path)}: {e2}") from None
         return
     if not _stat.S_ISDIR(st.st_mode):
-        raise _Wrapped(f"{_go_quote(path)} is not a directory")
+        raise _Wrapped(f"{go_quote(path)} is not a directory")
 
 
 class _Wrapped(Exception):
@@ -195,10 +162,10 @@ def cache_dir(env: Mapping[str, str], gopath: str) -> str:
             _ensure_dir(value)
         except (_PathError, _Wrapped) as e:
             raise CacheDirError(
-                f"dep: $DEPCACHEDIR set to an invalid or inaccessible path: {_go_quote(value)}\n"
+                f"dep: $DEPCACHEDIR set to an invalid or inaccessible path: {go_quote(value)}\n"
                 f"dep: failed to ensure cache directory: {e}") from None
         return value
-    path = _go_clean(os.path.join(gopath, "pkg", "dep"))
+    path = go_clean(os.path.join(gopath, "pkg", "dep"))
     try:
         _mkdir_all(path)
     except _PathError as e:
@@ -341,7 +308,7 @@ def parse_cache_age(text: str) -> float:
     try:
         ns = parse_go_duration(text)
     except ValueError as e:
-        raise CacheAgeError(f"dep: failed to parse $DEPCACHEAGE duration {_go_quote(text)}: {e}") from None
+        raise CacheAgeError(f"dep: failed to parse $DEPCACHEAGE duration {go_quote(text)}: {e}") from None
     return ns / 1e9
 
 
@@ -400,7 +367,7 @@ class SourceManagerLock:
                  warn: Callable[[str], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.path = _go_clean(os.path.join(cachedir, "sm.lock").replace(os.sep, "/"))
+        self.path = go_clean(os.path.join(cachedir, "sm.lock").replace(os.sep, "/"))
         self.disabled = disabled
         self._warn = warn
         self._sleep = sleep
@@ -446,7 +413,7 @@ class SourceManagerLock:
                     last = now
                 self._sleep(1)
             except OSError as e:
-                cause = _errno_text(e.errno, e.strerror or str(e))
+                cause = go_errno_text(e)
                 raise LockfileError(f"unable to lock {path}: open {e.filename or path}: {cause}") from None
         self.held = True
 

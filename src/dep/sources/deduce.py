@@ -36,7 +36,8 @@ class DeduceError(DepError):
 
 def _q(text: str) -> str:
     """Go's ``%q``."""
-    from dep.pkgtree import go_quote
+    from dep.gofmt import go_quote
+
     return go_quote(text)
 
 

@@ -13,7 +13,7 @@ the URL, else the first matching entry of the ``store`` helper's files (``~/.git
 ``dep.sources.netrc``). Other credential helpers need the git binary and are not used.
 
 Public API: ``resolve_url(url)``, ``ls_remote(url)``, ``versions_from_ls_remote(lines)``,
-``gopkgin_filter(versions, major, unstable)`` and ``GitSource`` (see ``dep.sources.vcs.VCSSource``
+``GitSource`` (see ``dep.sources.vcs.VCSSource``
 for the shared interface; GitSource adds ``export(..., only=)``).
 
 Local repository layout (``<cachedir>/sources/<name>``) is the one ``git clone`` produces —
@@ -41,7 +41,6 @@ __all__ = [
     "resolve_url",
     "ls_remote",
     "versions_from_ls_remote",
-    "gopkgin_filter",
     "GitSource",
 ]
 
@@ -408,44 +407,6 @@ def _ls_remote(url: str) -> list:
     return versions_from_ls_remote(lines)
 
 
-def gopkgin_filter(versions: list, major: int, unstable: bool) -> list:
-    """gopkg.in's filtering of a git listing (dep's gopkginSource.listVersions)."""
-    from dep.versions import Branch, PairedVersion, SemverVersion, parse_version
-
-    out: list = []
-    dbranch = -1
-    best = None
-    default_branch = None
-    try_default_as_v0 = major == 0
-    for pv in versions:
-        u = pv.unpaired
-        if isinstance(u, SemverVersion):
-            try_default_as_v0 = False
-            if u.major == major and not unstable:
-                out.append(pv)
-        elif isinstance(u, Branch):
-            if u.default and default_branch is None:
-                default_branch = pv
-            sv = parse_version(u.name)
-            if not isinstance(sv, SemverVersion):
-                continue
-            try_default_as_v0 = False
-            if sv.major != major:
-                continue
-            if unstable != u.name.endswith("-unstable"):
-                continue
-            if best is None or best.compare(sv) < 0:
-                best = sv
-                dbranch = len(out)
-            out.append(PairedVersion(Branch(u.name, False), pv.revision))
-    if best is not None and dbranch >= 0:
-        pv = out[dbranch]
-        out[dbranch] = PairedVersion(Branch(pv.unpaired.name, True), pv.revision)
-    if try_default_as_v0 and default_branch is not None:
-        out.append(default_branch)
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Sources
 
@@ -503,7 +464,9 @@ class GitSource(VCSSource):
     def _filtered(self, versions: list) -> list:
         if self.gopkgin is None:
             return versions
-        return gopkgin_filter(versions, *self.gopkgin)
+        from dep.sources.deduce import filter_gopkg_in_versions
+
+        return filter_gopkg_in_versions(versions, *self.gopkgin)
 
     # -- local repository
 

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from dep.errors import DepError
+from dep.gofmt import go_quote
 from dep.sources.cache import MetadataCache, source_path
 
 __all__ = [
@@ -75,12 +76,6 @@ def _one_line(text: str) -> str:
     """Output of a tool squeezed into one line (dep keeps it verbatim; we keep lines readable)."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     return "; ".join(lines)
-
-
-def _go_quote(s: str) -> str:
-    from dep.gofmt import go_quote
-
-    return go_quote(s)
 
 
 class VCSSource:
@@ -168,7 +163,7 @@ class VCSSource:
             for pv in self.list_versions(upstream=True if attempt else None):
                 if pv.unpaired == version:
                     return pv.revision
-        raise VersionNotFoundError(f"version {_go_quote(str(version))} does not exist in source", self.url)
+        raise VersionNotFoundError(f"version {go_quote(str(version))} does not exist in source", self.url)
 
     def _listing_is_fresh(self) -> bool:
         """True when the listing in hand came from upstream during this run."""
@@ -512,4 +507,4 @@ def new_source(vcs: str, url: str, cachedir: str, *, name: str | None = None,
         return BzrSource(url, cachedir, name=name, metadata=metadata)
     if vcs == "svn":
         raise UnsupportedSourceError(f"svn sources are not supported (dep cannot use them either): {url}", url)
-    raise UnsupportedSourceError(f"unknown repository type: {_go_quote(vcs)}", url)
+    raise UnsupportedSourceError(f"unknown repository type: {go_quote(vcs)}", url)
