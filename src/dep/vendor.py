@@ -88,3 +88,28 @@ def prune_project(root: str, packages: list[str], options: PruneOptions) -> None
             os.rmdir(join(root, d))
         except OSError:
             pass  # not empty, or already gone with a pruned vendor dir
+
+
+def write_vendor(lock, prune, sm, vendor_dir: str, log=None) -> dict:
+    """Export every locked project into ``vendor_dir`` (a fresh staging dir), prune it, and
+    return ``{root: digest}`` of the pruned trees, as dep's full vendor write does.
+
+    ``prune`` is the manifest's CascadingPruneOptions; ``sm`` a SourceManager; ``log`` gets
+    dep's ``(i/N) Wrote <root>@<version>`` lines, in lock order.
+    """
+    from dep.bridge import ProjectIdentifier
+    from dep.digest import digest_from_directory
+
+    projects = sorted(lock.projects, key=lambda p: p.sort_key())
+
+    def one(p):
+        dest = os.path.join(vendor_dir, p.name)
+        sm.export(ProjectIdentifier(p.name, p.source), p.revision, dest)
+        prune_project(dest, p.packages, prune.options_for(p.name))
+        return digest_from_directory(dest)
+
+    digests = sm.run_parallel(projects, one)
+    for i, p in enumerate(projects, 1):
+        if log is not None:
+            log(f"({i}/{len(projects)}) Wrote {p.name}@{p.version if p.version is not None else p.revision}")
+    return {p.name: d for p, d in zip(projects, digests)}
