@@ -1,5 +1,5 @@
-"""hg and bzr sources through their CLIs (skipped when the tool is not installed), svn refusal,
-and the missing-tool error."""
+"""hg, bzr and svn sources through their CLIs (skipped when the tool is not installed), and the
+missing-tool error."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dep.sources.vcs import (
     BzrSource,
     HgSource,
     SourceError,
+    SvnSource,
     ToolMissingError,
     UnsupportedSourceError,
     VersionNotFoundError,
@@ -196,6 +197,7 @@ def test_bzr_listing_and_export(tmp_path):
 @pytest.mark.parametrize("cls,msg", [
     (HgSource, "hg is not installed: cannot fetch {url}; install Mercurial or use a git source"),
     (BzrSource, "bzr is not installed: cannot fetch {url}; install Bazaar (or Breezy) or use a git source"),
+    (SvnSource, "svn is not installed: cannot fetch {url}; install Subversion or use a git source"),
 ])
 def test_missing_tool_is_one_clear_line(cls, msg, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
@@ -207,10 +209,17 @@ def test_missing_tool_is_one_clear_line(cls, msg, tmp_path, monkeypatch):
         assert str(e.value) == msg.format(url=url)
 
 
-def test_svn_is_unsupported(tmp_path):
-    with pytest.raises(UnsupportedSourceError) as e:
-        new_source("svn", "https://example.invalid/svn/x", str(tmp_path))
-    assert str(e.value) == "svn sources are not supported (dep cannot use them either): https://example.invalid/svn/x"
+def test_svn_tool_missing_for_every_operation(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    url = "file:///nonexistent/svn"
+    src = new_source("svn", url, str(tmp_path / "cache"))
+    for op in (lambda: src.revision_present("3"), lambda: src.read_file("3", "a.go")):
+        with pytest.raises(ToolMissingError, match="^svn is not installed: cannot fetch file:///nonexistent/svn;"):
+            op()
+
+
+def test_new_source_kinds(tmp_path):
+    assert isinstance(new_source("svn", "https://example.invalid/svn/x", str(tmp_path)), SvnSource)
     with pytest.raises(UnsupportedSourceError):
         new_source("cvs", "x", str(tmp_path))
     assert isinstance(new_source("hg", "x", str(tmp_path)), HgSource)
@@ -218,3 +227,111 @@ def test_svn_is_unsupported(tmp_path):
 
     assert isinstance(new_source("git", "x", str(tmp_path)), GitSource)
 
+
+
+# ---------------------------------------------------------------------------------------------
+# svn (real file:// repository)
+
+
+def svn(*args) -> str:
+    p = subprocess.run(["svn", "--non-interactive", *args], capture_output=True, text=True,
+                       env={**os.environ, "LC_ALL": "C"})
+    if p.returncode != 0:
+        raise RuntimeError(f"svn {' '.join(args)}: {p.stdout}{p.stderr}")
+    return p.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def svn_repo(tmp_path_factory):
+    """trunk (r1 import, r4 change), branches/dev (r2 copy, r5 change), tags/v1.0.0 (r3),
+    tags/release-x (r6)."""
+    if shutil.which("svn") is None or shutil.which("svnadmin") is None:
+        pytest.skip("Subversion (svn, svnadmin) is not installed")
+    base = tmp_path_factory.mktemp("svn")
+    subprocess.run(["svnadmin", "create", str(base / "repo")], check=True)
+    url = (base / "repo").as_uri()
+    imp = base / "import"
+    (imp / "trunk" / "sub").mkdir(parents=True)
+    (imp / "trunk" / "main.go").write_text("package main // v1\n")
+    (imp / "trunk" / "sub" / "s.go").write_text("package sub\n")
+    (imp / "branches").mkdir()
+    (imp / "tags").mkdir()
+    svn("import", "-m", "init", str(imp), url)  # r1
+    svn("copy", "-m", "branch", url + "/trunk", url + "/branches/dev")  # r2
+    svn("copy", "-m", "tag", url + "/trunk", url + "/tags/v1.0.0")  # r3
+    wc = base / "wc"
+    svn("checkout", url, str(wc))
+    (wc / "trunk" / "main.go").write_text("package main // v2\n")
+    svn("commit", "-m", "trunk change", str(wc))  # r4
+    (wc / "branches" / "dev" / "dev.go").write_text("package main // dev\n")
+    svn("add", str(wc / "branches" / "dev" / "dev.go"))
+    svn("commit", "-m", "dev change", str(wc))  # r5
+    svn("copy", "-m", "plain tag", url + "/trunk", url + "/tags/release-x")  # r6
+    return url
+
+
+def test_svn_listing(svn_repo, tmp_path):
+    src = new_source("svn", svn_repo, str(tmp_path / "cache"))
+    assert not src.exists_locally()
+    assert src.exists_upstream()
+    got = listing(src.list_versions())
+    assert got == {
+        ("Branch", "trunk"): ("4", True),
+        ("Branch", "dev"): ("5", False),
+        ("SemverVersion", "v1.0.0"): ("3", False),
+        ("PlainVersion", "release-x"): ("6", False),
+    }
+    assert src.exists_locally()
+    assert src.to_revision(parse_version("v1.0.0")) == src.to_revision(parse_version("v1.0.0"))
+    assert str(src.to_revision(parse_version("v1.0.0"))) == "3"
+    assert src.ops["ls"] == 1
+    assert not os.path.exists(src.path)  # no local copy
+
+
+def test_svn_export_tag_and_branch(svn_repo, tmp_path):
+    src = new_source("svn", svn_repo, str(tmp_path / "cache"))
+    src.list_versions()
+    src.export("3", str(tmp_path / "tag"))
+    assert sorted(os.listdir(tmp_path / "tag")) == ["main.go", "sub"]
+    assert (tmp_path / "tag" / "main.go").read_text() == "package main // v1\n"
+    src.export("5", str(tmp_path / "dev"))
+    assert sorted(os.listdir(tmp_path / "dev")) == ["dev.go", "main.go", "sub"]
+    # an unlisted revision falls back to trunk (r2 only touched branches/, trunk is still v1)
+    src.export("2", str(tmp_path / "r2"))
+    assert sorted(os.listdir(tmp_path / "r2")) == ["main.go", "sub"]
+    assert src.ops["export"] == 3
+    with src.analysis_dir("4") as d:
+        assert open(os.path.join(d, "main.go")).read() == "package main // v2\n"
+
+
+def test_svn_export_uses_cached_listing_in_a_new_source(svn_repo, tmp_path):
+    meta = MetadataCache(None)
+    new_source("svn", svn_repo, str(tmp_path / "c"), metadata=meta).list_versions()
+    src = new_source("svn", svn_repo, str(tmp_path / "c"), metadata=meta)
+    src.export("5", str(tmp_path / "dev"))
+    assert "dev.go" in os.listdir(tmp_path / "dev")
+    assert src.ops["ls"] == 0
+
+
+def test_svn_read_file_and_revisions(svn_repo, tmp_path):
+    src = new_source("svn", svn_repo, str(tmp_path / "cache"))
+    assert src.read_file("3", "main.go") == b"package main // v1\n"
+    assert src.read_file("5", "dev.go") == b"package main // dev\n"
+    assert src.read_file("4", "sub/s.go") == b"package sub\n"
+    assert src.read_file("3", "missing.go") is None
+    assert src.revision_present("6")
+    assert src.revision_present("r1")
+    assert not src.revision_present("99")
+    assert not src.revision_present("deadbeef")
+    assert src.resolve_revision("r3") == "3"
+    with pytest.raises(SourceError):
+        src.resolve_revision("99")
+    with pytest.raises(VersionNotFoundError):
+        src.to_revision(parse_version("v9.9.9"))
+
+
+def test_svn_bad_url_is_a_listing_error(svn_repo, tmp_path):
+    src = new_source("svn", svn_repo + "-nope", str(tmp_path / "cache"))
+    assert not src.exists_upstream()
+    with pytest.raises(SourceError, match="^failed to list versions for file://"):
+        src.list_versions()

@@ -1,16 +1,16 @@
-"""The interface every VCS source implements, plus the hg and bzr backends (their CLIs).
+"""The interface every VCS source implements, plus the hg, bzr and svn backends (their CLIs).
 
 A source is one upstream URL with one local repository under ``<cachedir>/sources/<name>``
 (``dep.sources.cache.source_path``). ``VCSSource`` holds what is shared: identity, the version
 list cache (``dep.sources.cache.MetadataCache``), version→revision lookup with dep's error,
 network-operation counting, and a per-source thread lock. Backends implement the ``_``-methods.
 
-git lives in ``dep.sources.git`` (dulwich, no git binary). hg and bzr shell out to ``hg`` and
-``bzr`` (``brz`` is accepted for bzr) as dep does; a missing tool gives
+git lives in ``dep.sources.git`` (dulwich, no git binary). hg, bzr and svn shell out to ``hg``,
+``bzr`` (``brz`` is accepted for bzr) and ``svn``; a missing tool gives
 ``hg is not installed: cannot fetch <url>; install Mercurial or use a git source``.
-svn is not supported: dep v0.5.4 cannot construct svn sources either (deduction rejects them
-with ``unknown repository type: "svn"``), so ``new_source("svn", ...)`` raises
-``UnsupportedSourceError``.
+svn is an extension: import-path deduction still rejects ``.svn`` paths with dep's
+``unknown repository type: "svn"``, so an svn source is only reached through
+``new_source("svn", ...)`` (see ``SvnSource`` for its layout conventions).
 
 Listing rules (dep §8.3): hg = ``hg tags --debug --verbose`` (no ``tip``, local or null-rev
 tags), ``hg bookmarks --debug`` (``@`` is the default), ``hg branches -c --debug``
@@ -42,11 +42,13 @@ __all__ = [
     "VCSSource",
     "HgSource",
     "BzrSource",
+    "SvnSource",
     "new_source",
 ]
 
 #: Every network operation any source in this process performed, by kind
-#: (``ls-remote``, ``clone``, ``fetch``; hg/bzr: ``clone``, ``pull``, ``ping``).
+#: (``ls-remote``, ``clone``, ``fetch``; hg/bzr: ``clone``, ``pull``, ``ping``; svn: ``ls``,
+#: ``info``, ``export``, ``cat``, ``ping``).
 NETWORK_OPS: collections.Counter = collections.Counter()
 
 
@@ -494,9 +496,159 @@ class BzrSource(_CLISource):
         return p.stdout if p.returncode == 0 else None
 
 
+class SvnSource(_CLISource):
+    """Subversion through ``svn``, with the standard layout and no local copy.
+
+    Versions: every directory under ``<url>/tags`` (semver-parsed, else plain), every directory
+    under ``<url>/branches`` plus ``trunk`` as the default branch, each paired with the
+    last-changed revision of its path (from ``svn ls --xml``). Revisions are svn revision
+    numbers (decimal strings).
+
+    A revision number alone does not say which tree to take, so the source keeps a map from
+    revision to path (``trunk``, ``branches/<b>``, ``tags/<t>``) built from the last listing
+    (the cached listing when this process has not listed yet; trunk wins over branches over tags
+    when paths share a revision). ``export``/``read_file`` use ``<url>/<path>@REV`` for a mapped
+    revision and fall back to ``trunk`` for any other one (e.g. a bare revision pinned in a
+    lock). There is nothing in the cache directory: every operation talks to the repository,
+    ``fetch`` just refreshes the listing, and ``exists_locally`` means "listed during this run".
+    svn:externals are not exported. Repositories without a ``trunk``/``tags``/``branches``
+    layout list no versions.
+    """
+
+    vcs = "svn"
+    tool = "svn"
+    product = "Subversion"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._paths: dict[str, str] = {}
+
+    def _env(self) -> dict:
+        env = dict(os.environ)
+        env["LC_ALL"] = "C"
+        return env
+
+    def _svn(self, op: str, args: list[str]) -> str:
+        self._count(op)
+        return self._check([*args, "--non-interactive"])
+
+    def _sub(self, path: str) -> str:
+        return self.url.rstrip("/") + "/" + path
+
+    @staticmethod
+    def _revnum(rev: str, url: str) -> str:
+        text = str(rev).strip()
+        text = text[1:] if text[:1] in ("r", "R") else text
+        if not text.isdigit():
+            raise SourceError(f"{rev!r} is not an svn revision number ({url})", url)
+        return str(int(text))
+
+    def exists_locally(self) -> bool:
+        return self._fetched
+
+    def exists_upstream(self) -> bool:
+        self._count("ping")
+        rc, _ = self._run(["info", "--non-interactive", self.url])
+        return rc == 0
+
+    def fetch(self) -> None:
+        with self._lock:
+            self.list_versions(upstream=True)
+
+    def _ls(self, path: str) -> list[tuple[str, str]]:
+        """(name, last-changed revision) of the directories in ``<url>/<path>``."""
+        import xml.etree.ElementTree as ET
+
+        out = self._check(["ls", "--xml", "--non-interactive", self._sub(path) if path else self.url])
+        try:
+            root = ET.fromstring(out[out.find("<"):])
+        except ET.ParseError as e:
+            raise SourceError(f"svn ls: unreadable output: {e}", self.url, str(e)) from None
+        found = []
+        for entry in root.iter("entry"):
+            name, commit = entry.findtext("name"), entry.find("commit")
+            if entry.get("kind") == "dir" and name and commit is not None and commit.get("revision"):
+                found.append((name, commit.get("revision")))
+        return found
+
+    def _list_versions(self, upstream: bool | None) -> list:
+        from dep.versions import Branch, PairedVersion, parse_version
+
+        with self._lock:
+            self._exe()
+            self._count("ls")
+            try:
+                top = dict(self._ls(""))
+                vlist, paths = [], {}
+                if "trunk" in top:
+                    vlist.append(PairedVersion(Branch("trunk", True), top["trunk"]))
+                    paths.setdefault(top["trunk"], "trunk")
+                if "branches" in top:
+                    for name, rev in self._ls("branches"):
+                        vlist.append(PairedVersion(Branch(name, False), rev))
+                        paths.setdefault(rev, "branches/" + name)
+                if "tags" in top:
+                    for name, rev in self._ls("tags"):
+                        vlist.append(PairedVersion(parse_version(name), rev))
+                        paths.setdefault(rev, "tags/" + name)
+            except SourceError as e:
+                raise self._list_error(e.cause or str(e)) from None
+            self._paths = paths
+            self._fetched = self._listed_upstream = True
+            return vlist
+
+    def _path_for(self, rev: str) -> str:
+        if not self._paths:
+            from dep.versions import Branch
+
+            for pv in self.list_versions():
+                v = pv.unpaired
+                path = ("trunk" if v.default else "branches/" + str(v)) if isinstance(v, Branch) else "tags/" + str(v)
+                self._paths.setdefault(str(pv.revision), path)
+        return self._paths.get(rev, "trunk")
+
+    def revision_present(self, rev: str) -> bool:
+        with self._lock:
+            return self._has_revision(rev)
+
+    def _has_revision(self, rev: str) -> bool:
+        self._exe()
+        try:
+            num = self._revnum(rev, self.url)
+        except SourceError:
+            return False
+        self._count("info")
+        rc, _ = self._run(["info", "--non-interactive", "-r", num, self.url])
+        return rc == 0
+
+    def resolve_revision(self, text: str) -> str:
+        num = self._revnum(text, self.url)
+        if self._has_revision(num):
+            return num
+        raise SourceError(f"unable to retrieve commit information for {text} in {self.url}", self.url)
+
+    def export(self, rev: str, dest: str) -> None:
+        with self._lock:
+            self._exe()
+            num = self._revnum(rev, self.url)
+            os.makedirs(dest, exist_ok=True)
+            target = f"{self._sub(self._path_for(num))}@{num}"
+            self._svn("export", ["export", "--force", "--ignore-externals", "-q", "-r", num, target, dest])
+
+    def read_file(self, rev: str, path: str) -> bytes | None:
+        with self._lock:
+            exe = self._exe()
+            num = self._revnum(rev, self.url)
+            target = f"{self._sub(self._path_for(num))}/{path.strip('/')}@{num}"
+            self._count("cat")
+            p = subprocess.run([exe, "cat", "--non-interactive", "-r", num, target], env=self._env(),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            return p.stdout if p.returncode == 0 else None
+
+
 def new_source(vcs: str, url: str, cachedir: str, *, name: str | None = None,
                metadata: MetadataCache | None = None) -> VCSSource:
-    """A source of kind ``git``, ``hg`` or ``bzr`` for ``url`` in ``cachedir``."""
+    """A source of kind ``git``, ``hg``, ``bzr`` or ``svn`` for ``url`` in ``cachedir``."""
     if vcs == "git":
         from dep.sources.git import GitSource
 
@@ -506,5 +658,5 @@ def new_source(vcs: str, url: str, cachedir: str, *, name: str | None = None,
     if vcs == "bzr":
         return BzrSource(url, cachedir, name=name, metadata=metadata)
     if vcs == "svn":
-        raise UnsupportedSourceError(f"svn sources are not supported (dep cannot use them either): {url}", url)
+        return SvnSource(url, cachedir, name=name, metadata=metadata)
     raise UnsupportedSourceError(f"unknown repository type: {go_quote(vcs)}", url)
