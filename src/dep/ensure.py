@@ -19,7 +19,7 @@ def vendor_only(project: Project, sm, *, dry_run: bool = False, verbose: bool = 
         projects = sorted(project.lock.projects, key=lambda p: p.sort_key())
         lines = [f"Would have written {len(projects)} projects to the vendor directory."]
         if verbose:
-            lines += [f"({i}/{len(projects)}) {p.name}@{p.version if p.version is not None else p.revision}"
+            lines += [f"({i}/{len(projects)}) {p.name}@{p.locked_version}"
                       for i, p in enumerate(projects, 1)]
         return "\n".join(lines) + "\n"
     from dep.txn import Transaction

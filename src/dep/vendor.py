@@ -111,5 +111,5 @@ def write_vendor(lock, prune, sm, vendor_dir: str, log=None) -> dict:
     digests = sm.run_parallel(projects, one)
     for i, p in enumerate(projects, 1):
         if log is not None:
-            log(f"({i}/{len(projects)}) Wrote {p.name}@{p.version if p.version is not None else p.revision}")
+            log(f"({i}/{len(projects)}) Wrote {p.name}@{p.locked_version}")
     return {p.name: d for p, d in zip(projects, digests)}
