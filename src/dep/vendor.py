@@ -1,4 +1,4 @@
-"""Writing vendor/: pruning exported projects the way dep does (export and swap come later)."""
+"""Writing vendor/: exporting locked projects and pruning them the way dep does."""
 
 from __future__ import annotations
 
@@ -90,26 +90,21 @@ def prune_project(root: str, packages: list[str], options: PruneOptions) -> None
             pass  # not empty, or already gone with a pruned vendor dir
 
 
-def write_vendor(lock, prune, sm, vendor_dir: str, log=None) -> dict:
-    """Export every locked project into ``vendor_dir`` (a fresh staging dir), prune it, and
-    return ``{root: digest}`` of the pruned trees, as dep's full vendor write does.
+def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
+    """Export each ``(LockedProject, PruneOptions)`` into ``vendor_dir/<root>`` at its locked
+    revision, prune it, and hash the pruned tree; digests come back in job order.
 
-    ``prune`` is the manifest's CascadingPruneOptions; ``sm`` a SourceManager; ``log`` gets
-    dep's ``(i/N) Wrote <root>@<version>`` lines, in lock order.
+    Exports run in parallel on the source manager's pool; the caller owns ``vendor_dir`` (a
+    staging directory) and decides what gets swapped in.
     """
     from dep.bridge import ProjectIdentifier
     from dep.digest import digest_from_directory
 
-    projects = sorted(lock.projects, key=lambda p: p.sort_key())
-
-    def one(p):
+    def one(job):
+        p, options = job
         dest = os.path.join(vendor_dir, p.name)
         sm.export(ProjectIdentifier(p.name, p.source), p.revision, dest)
-        prune_project(dest, p.packages, prune.options_for(p.name))
+        prune_project(dest, p.packages, options)
         return digest_from_directory(dest)
 
-    digests = sm.run_parallel(projects, one)
-    for i, p in enumerate(projects, 1):
-        if log is not None:
-            log(f"({i}/{len(projects)}) Wrote {p.name}@{p.locked_version}")
-    return {p.name: d for p, d in zip(projects, digests)}
+    return sm.run_parallel(jobs, one)

@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None, out: io.TextIOBase | None = None, err: i
     except SilentError:
         return 1
     except DepError as e:
+        err.write(getattr(e, "details", ""))
         err.write(f"{e}\n")
         return 1
     except KeyboardInterrupt:

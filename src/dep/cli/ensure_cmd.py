@@ -1,4 +1,4 @@
-"""``dep ensure`` (not implemented yet: needs sources and the solver)."""
+"""``dep ensure``: flags and output; the work is in ``dep.ensure`` and ``dep.writer``."""
 
 from dep.errors import DepError
 
@@ -57,18 +57,51 @@ def run(inv, opts, args) -> None:
         inv.err.write(EXAMPLES.strip() + "\n")
         return
     _validate(opts)
+    from dep import ensure
     from dep.cli.common import load, source_manager
 
     project = load(inv)
-    if opts["vendor-only"]:
-        if args:
-            raise DepError("dep ensure -vendor-only only populates vendor/ from Gopkg.lock; it takes no spec arguments")
-        from dep.ensure import vendor_only
+    dry_run, no_vendor = opts["dry-run"], opts["no-vendor"]
+    log = (lambda line: inv.err.write(line + "\n")) if inv.verbose else None
+    with source_manager(inv, project) as sm:
+        ensure.validate_project_roots(project, sm)
+        if opts["vendor-only"]:
+            if args:
+                raise DepError("dep ensure -vendor-only only populates vendor/ from Gopkg.lock; it takes no spec arguments")
+            _write(inv, ensure.vendor_only(project), project, sm, dry_run, log)
+            return
+        warning = ensure.check_root_packages(project)
+        if warning and inv.verbose:
+            inv.out.write(warning + "\n")
+        ineffectual = ensure.ineffectual_constraints(project, sm, ensure.input_imports(project))
+        if ineffectual:
+            inv.err.write(ensure.ineffectual_warning(ineffectual))
+        if opts["add"]:
+            def notes(stream: str, text: str) -> None:
+                (inv.out if stream == "out" else inv.err).write(text)
 
-        log = (lambda line: inv.err.write(line + "\n")) if inv.verbose else None
-        with source_manager(inv, project) as sm:
-            inv.out.write(vendor_only(project, sm, dry_run=opts["dry-run"], verbose=inv.verbose, log=log))
-        return
-    if args and not (opts["add"] or opts["update"]):
-        raise DepError("dep ensure only takes spec arguments with -add or -update")
-    raise DepError("dep ensure is only implemented with -vendor-only in this version")
+            result = ensure.ensure_add(project, sm, args, no_vendor=no_vendor, trace=log, notes=notes,
+                                       verbose=inv.verbose)
+            if _write(inv, result.plan, project, sm, dry_run, log, manifest_text=result.manifest_text):
+                if result.note:
+                    inv.out.write(result.note + "\n")
+            return
+        if opts["update"]:
+            plan = ensure.ensure_update(project, sm, args, no_vendor=no_vendor, trace=log)
+        else:
+            if args:
+                raise DepError("dep ensure only takes spec arguments with -add or -update")
+            notes = (lambda text: inv.out.write(text)) if inv.verbose else None
+            plan = ensure.ensure_default(project, sm, no_vendor=no_vendor, trace=log, notes=notes)
+            if plan is None:
+                return
+        _write(inv, plan, project, sm, dry_run, log)
+
+
+def _write(inv, plan, project, sm, dry_run: bool, log, manifest_text: str | None = None) -> bool:
+    """Describe (-dry-run) or carry out the plan; True when it was carried out."""
+    if dry_run:
+        inv.out.write(plan.describe(inv.verbose))
+        return False
+    plan.execute(project.abs_root, sm, log, manifest_text=manifest_text)
+    return True
