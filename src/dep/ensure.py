@@ -54,21 +54,47 @@ def input_imports(project: Project) -> list[str]:
     return compute(project)
 
 
+def locked_roots(project: Project) -> frozenset[str]:
+    return frozenset(p.name for p in project.lock.projects) if project.lock is not None else frozenset()
+
+
+def deduce_roots(paths: list[str], sm, known: frozenset[str] = frozenset()) -> list[str | DepError]:
+    """The project root of each path, or the error deducing it.
+
+    A path under a root the lock already names maps to that root without asking the
+    network: dep would repeat a go-get discovery for each vanity path on every run, which
+    is most of an in-sync ``dep ensure``'s time and fails offline.
+    """
+    result: dict[str, str | DepError] = {}
+    rest = []
+    for path in paths:
+        root = next((r for r in known if path == r or path.startswith(r + "/")), None)
+        if root is not None:
+            result[path] = root
+        else:
+            rest.append(path)
+
+    def one(path: str) -> str | DepError:
+        try:
+            return sm.deduce_project_root(path)
+        except DepError as e:
+            return e
+
+    if rest:
+        result.update(zip(rest, sm.run_parallel(rest, one)))
+    return [result[p] for p in paths]
+
+
 def validate_project_roots(project: Project, sm) -> None:
     """Every name in Gopkg.toml rules must be a project root (dep's ValidateProjectRoots)."""
     m = project.manifest
     names = sorted(set(m.constraints) | set(m.overrides) | set(m.prune.per_project))
-    if not names:
-        return
-
-    def one(name: str) -> str | None:
-        try:
-            root = sm.deduce_project_root(name)
-        except DepError as e:
-            return str(e)
-        return None if root == name else f'the name for "{name}" should be changed to "{root}"'
-
-    problems = [p for p in sm.run_parallel(names, one) if p is not None]
+    problems = []
+    for name, root in zip(names, deduce_roots(names, sm, locked_roots(project))):
+        if isinstance(root, DepError):
+            problems.append(str(root))
+        elif root != name:
+            problems.append(f'the name for "{name}" should be changed to "{root}"')
     if problems:
         raise ReportedError("ProjectRoot name validation failed",
                             _block("The following issues were found in Gopkg.toml:", problems))
@@ -103,9 +129,8 @@ def ineffectual_constraints(project: Project, sm, imports: list[str]) -> list[st
     """Constraint names that are not direct dependencies, so dep ignores them."""
     if not project.manifest.constraints:
         return []
-    try:
-        direct = set(sm.run_parallel(imports, sm.deduce_project_root))
-    except DepError:
+    direct = set(deduce_roots(imports, sm, locked_roots(project)))
+    if any(isinstance(r, DepError) for r in direct):
         return []  # dep stays quiet here; the deduction error surfaces later
     return sorted(name for name in project.manifest.constraints if name not in direct)
 
@@ -122,20 +147,12 @@ def ineffectual_warning(names: list[str]) -> str:
             "on these projects, if they happen to be transitive dependencies.\n\n")
 
 
-def validate_params(imports: list[str], sm) -> None:
+def validate_params(imports: list[str], sm, known: frozenset[str] = frozenset()) -> None:
     """Every input import must belong to a deducible project (dep's ValidateParams)."""
     from dep.pkgtree import is_standard_import_path
 
     paths = [ip for ip in imports if not is_standard_import_path(ip)]
-
-    def one(path: str) -> str | None:
-        try:
-            sm.deduce_project_root(path)
-        except DepError as e:
-            return str(e)
-        return None
-
-    failed = [(p, e) for p, e in zip(paths, sm.run_parallel(paths, one)) if e is not None]
+    failed = [(p, r) for p, r in zip(paths, deduce_roots(paths, sm, known)) if isinstance(r, DepError)]
     if failed:
         details = ("The following errors occurred while deducing packages:\n"
                    + "".join(f'  * "{p}": {e}\n' for p, e in failed) + "\n")
@@ -193,7 +210,7 @@ def ensure_default(project: Project, sm, *, no_vendor: bool = False, trace=None,
     from dep.insync import lock_satisfies_inputs
 
     imports = input_imports(project)
-    validate_params(imports, sm)
+    validate_params(imports, sm, locked_roots(project))
     lock = changed_lock(project)
     if lock is not None:
         sat = lock_satisfies_inputs(project.lock, project.manifest, imports)

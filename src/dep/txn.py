@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 
 from dep.errors import DepError
 
@@ -64,6 +63,17 @@ def _undo(steps: list[tuple[str, str]]) -> None:
             os.rename(dst, src)
 
 
+def _make_stage(root: str) -> str:
+    """A new private staging dir (what tempfile.mkdtemp does, without its import cost)."""
+    while True:
+        path = os.path.join(root, STAGE_PREFIX + os.urandom(6).hex())
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+
+
 class Transaction:
     """Stage new files, then ``commit()`` swaps them in; leaving the ``with`` block without
     committing discards the stage and leaves the project as it was."""
@@ -71,7 +81,7 @@ class Transaction:
     def __init__(self, root: str) -> None:
         self.root = root
         recover(root)
-        self.stage = tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=root)
+        self.stage = _make_stage(root)
         self._files: list[str] = []
         self._vendor = False
         self._keep: list[str] = []

@@ -97,6 +97,8 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
     Exports run in parallel on the source manager's pool; the caller owns ``vendor_dir`` (a
     staging directory) and decides what gets swapped in.
     """
+    if not jobs:
+        return []
     from dep.bridge import ProjectIdentifier
     from dep.digest import digest_from_directory
 

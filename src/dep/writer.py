@@ -162,6 +162,9 @@ class WritePlan:
         ``manifest_text``, if given, becomes the new Gopkg.toml in the same transaction."""
         if not (self.delta_mode or manifest_text is not None or self.write_lock or self.write_vendor):
             return
+        if self.delta_mode and not self.changed and manifest_text is None and _same_file(
+                os.path.join(root, LOCK_NAME), render_lock(self.lock)):
+            return  # dep would rewrite identical bytes and move every project in place again
         from dep.txn import Transaction
 
         with Transaction(root) as txn:
@@ -231,6 +234,14 @@ class WritePlan:
             txn.keep_vendored(name)
         _carry_git(txn, root)
         txn.vendor_dir  # noqa: B018 -- even with nothing to write, vendor/ is rebuilt
+
+
+def _same_file(path: str, text: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def _carry_git(txn, root: str) -> None:

@@ -28,21 +28,45 @@ def _warn(inv, warnings) -> None:
 @contextmanager
 def source_manager(inv, project: Project):
     """The run's SourceManager, holding ``sm.lock`` in the cache dir for as long as it is used
-    (dep serialises every command that touches sources through that lock)."""
-    from dep.cli.progress import make_progress
+    (dep serialises every command that touches sources through that lock).
+
+    The manager itself is built on first use: an in-sync ``dep ensure`` never needs a source,
+    and skipping the source layer's imports is a good part of its time.
+    """
     from dep.sources.cache import SourceManagerLock, cache_age_from_env, cache_dir, ensure_sources_dir
-    from dep.sources.manager import SourceManager
 
     env = inv.environ
     age = cache_age_from_env(env)
     cachedir = cache_dir(env, project.gopath)
     ensure_sources_dir(cachedir)
-    progress = make_progress(inv.err, inv.verbose)
     lock = SourceManagerLock(cachedir, disabled=bool(env.get("DEPNOLOCK")),
                              warn=lambda line: inv.err.write(line + "\n"))
     with lock:
+        lazy = _LazySourceManager(cachedir, age, inv)
         try:
-            yield SourceManager(cachedir, cache_age=age, progress=progress)
+            yield lazy
         finally:
-            if progress is not None:
-                progress.close()
+            lazy.close()
+
+
+class _LazySourceManager:
+    __slots__ = ("_args", "_sm", "_progress")
+
+    def __init__(self, cachedir: str, age: float, inv) -> None:
+        self._args = (cachedir, age, inv)
+        self._sm = None
+        self._progress = None
+
+    def __getattr__(self, name: str):
+        if self._sm is None:
+            from dep.cli.progress import make_progress
+            from dep.sources.manager import SourceManager
+
+            cachedir, age, inv = self._args
+            self._progress = make_progress(inv.err, inv.verbose)
+            self._sm = SourceManager(cachedir, cache_age=age, progress=self._progress)
+        return getattr(self._sm, name)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.close()

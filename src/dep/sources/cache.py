@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import errno as _errno
 import hashlib
-import json
 import os
 import re
 import stat as _stat
 import sys
-import tempfile
 import threading
 import time
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from dep.errors import DepError
 from dep.gofmt import go_clean, go_errno_text, go_quote
@@ -419,7 +417,7 @@ class SourceManagerLock:
 
     def _try_lock(self) -> None:
         path = self.path
-        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", dir=os.path.dirname(path))
+        fd, tmp = _mkstemp(os.path.dirname(path), os.path.basename(path) + ".")
         try:
             os.write(fd, b"%d\n" % os.getpid())
             os.close(fd)
@@ -515,7 +513,19 @@ def versions_from_json(rows: list) -> list:
     return out
 
 
-def _digest(data: Any) -> str:
+def _mkstemp(directory: str, prefix: str) -> tuple[int, str]:
+    """tempfile.mkstemp without importing tempfile (a few ms of a short command's start)."""
+    while True:
+        path = os.path.join(directory, prefix + os.urandom(6).hex())
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600), path
+        except FileExistsError:
+            continue
+
+
+def _digest(data: object) -> str:
+    import json
+
     blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -540,7 +550,7 @@ class MetadataCache:
         self.persist_revisions = persist_revisions
         self._clock = clock
         self._mem_versions: dict[str, list] = {}
-        self._mem_revs: dict[tuple[str, str, str], Any] = {}
+        self._mem_revs: dict[tuple[str, str, str], object] = {}
         self._lock = threading.Lock()
         self.discarded = 0
 
@@ -563,7 +573,9 @@ class MetadataCache:
             rev = "h-" + hashlib.sha256(rev.encode("utf-8", "surrogateescape")).hexdigest()
         return os.path.join(self._source_dir(source), "rev", rev, kind + ".json")
 
-    def _read(self, path: str, key: list) -> tuple[bool, Any, float]:
+    def _read(self, path: str, key: list) -> tuple[bool, object, float]:
+        import json
+
         try:
             with open(path, "rb") as f:
                 raw = f.read()
@@ -586,13 +598,15 @@ class MetadataCache:
                 pass
             return False, None, 0.0
 
-    def _write(self, path: str, key: list, data: Any) -> None:
+    def _write(self, path: str, key: list, data: object) -> None:
+        import json
+
         entry = {"format": FORMAT, "key": key, "time": self._clock(), "sha256": _digest(data), "data": data}
         blob = json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
         d = os.path.dirname(path)
         try:
             os.makedirs(d, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
+            fd, tmp = _mkstemp(d, ".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(blob)
@@ -641,7 +655,7 @@ class MetadataCache:
 
     # -- per-revision data
 
-    def get_revision(self, source: str, rev: str, kind: str) -> Any | None:
+    def get_revision(self, source: str, rev: str, kind: str) -> object | None:
         """Data stored by ``set_revision`` for (source, rev, kind), or None."""
         k = (source, rev, kind)
         with self._lock:
@@ -656,7 +670,7 @@ class MetadataCache:
             self._mem_revs[k] = data
         return data
 
-    def set_revision(self, source: str, rev: str, kind: str, data: Any) -> None:
+    def set_revision(self, source: str, rev: str, kind: str, data: object) -> None:
         """Remember JSON-able ``data`` for (source, rev, kind)."""
         with self._lock:
             self._mem_revs[(source, rev, kind)] = data

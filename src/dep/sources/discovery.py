@@ -18,6 +18,7 @@ page share one HTTP request). ``urllib`` is imported only when a request is made
 
 from __future__ import annotations
 
+import functools
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -697,7 +698,35 @@ def _opener_handlers(env: Mapping[str, str] | None):
 
         http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
-    return [urllib.request.ProxyHandler({}), GoProxy(), GoRedirects()]
+    class LazyTLS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(_lazy_tls_connection_class(), req)
+
+    return [urllib.request.ProxyHandler({}), GoProxy(), GoRedirects(), LazyTLS()]
+
+
+@functools.cache
+def _tls_context():
+    """One TLS context per process, made only when a TLS handshake is really due: loading
+    the CA store costs ~30 ms, and discovery through a proxy often never gets that far."""
+    import ssl
+
+    return ssl.create_default_context()
+
+
+@functools.cache
+def _lazy_tls_connection_class():
+    import http.client
+
+    class Conn(http.client.HTTPConnection):
+        default_port = http.client.HTTPS_PORT
+
+        def connect(self):
+            super().connect()  # TCP, and the proxy's CONNECT tunnel if any
+            host = self._tunnel_host or self.host
+            self.sock = _tls_context().wrap_socket(self.sock, server_hostname=host)
+
+    return Conn
 
 
 def _canonical_addr(url: str) -> str:
