@@ -76,3 +76,36 @@ def test_source_files_by_last_dot_of_the_path(path, source):
 ])
 def test_legal_files(name, legal):
     assert is_legal_file(name) is legal
+
+
+def test_export_filter_agrees_with_prune_on_random_trees(tmp_path):
+    """Skipping at export time what pruning would delete must leave the very same tree."""
+    import random
+
+    from dep.vendor import survives_prune
+
+    rng = random.Random(7)
+    dirs = ["", "sub", "sub/deep", "vendor", "vendor/x", "a/vendor/b", "testdata", "cmd/tool", "x.go"]
+    names = ["a.go", "a_test.go", "README.md", "LICENSE", "COPYING.go", "x.S", "data.json", "vendor",
+             "NOTICE", "b_test.go.txt", "Makefile", "legal.c"]
+    for trial in range(150):
+        tree = {}
+        for _ in range(rng.randint(1, 14)):
+            d, n = rng.choice(dirs), rng.choice(names)
+            if d and (d + "/" + n) in dirs or (d + "/" + n).startswith(tuple(x + "/" for x in tree)):
+                continue
+            path = f"{d}/{n}" if d else n
+            if any(p.startswith(path + "/") for p in tree):
+                continue
+            tree[path] = ""
+        opts = P(rng.randrange(16)) | P.NESTED_VENDOR if rng.random() < 0.8 else P(rng.randrange(16))
+        packages = rng.sample([".", "sub", "sub/deep", "cmd/tool", "vendor/x"], rng.randint(0, 3))
+        full, filtered = tmp_path / f"full{trial}", tmp_path / f"filtered{trial}"
+        build(full, tree)
+        build(filtered, {k: v for k, v in tree.items()
+                         if survives_prune(k, frozenset(packages), opts)})
+        for d in {os.path.dirname(k) for k in tree}:  # directories are always exported
+            os.makedirs(filtered / d, exist_ok=True)
+        prune_project(str(full), packages, opts)
+        prune_project(str(filtered), packages, opts)
+        assert listing(full) == listing(filtered), (tree, opts, packages)

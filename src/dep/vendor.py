@@ -90,6 +90,25 @@ def prune_project(root: str, packages: list[str], options: PruneOptions) -> None
             pass  # not empty, or already gone with a pruned vendor dir
 
 
+def survives_prune(relpath: str, used: frozenset[str], options: PruneOptions) -> bool:
+    """Whether ``prune_project`` would keep the regular file at ``relpath``: exporting only
+    those files gives the same tree without writing and deleting the rest (for a project
+    like golang.org/x/sys that is most of the work)."""
+    slash = relpath.rfind("/")
+    name = relpath[slash + 1:]
+    if options & PruneOptions.NESTED_VENDOR and slash >= 0 and "vendor" in relpath[:slash].split("/"):
+        return False
+    legal = None
+    if options & PruneOptions.UNUSED_PACKAGES and (relpath[:slash] if slash >= 0 else ".") not in used:
+        legal = is_legal_file(name)
+        if not legal:
+            return False
+    if options & PruneOptions.NON_GO and not is_source_file(relpath):
+        if not (is_legal_file(name) if legal is None else legal):
+            return False
+    return not (options & PruneOptions.GO_TESTS and relpath.endswith("_test.go"))
+
+
 def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
     """Export each ``(LockedProject, PruneOptions)`` into ``vendor_dir/<root>`` at its locked
     revision, prune it, and hash the pruned tree; digests come back in job order.
@@ -105,7 +124,9 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
     def one(job):
         p, options = job
         dest = os.path.join(vendor_dir, p.name)
-        sm.export(ProjectIdentifier(p.name, p.source), p.revision, dest)
+        used = frozenset(p.packages)
+        sm.export(ProjectIdentifier(p.name, p.source), p.revision, dest,
+                  only=lambda rel: survives_prune(rel, used, options))
         prune_project(dest, p.packages, options)
         return digest_from_directory(dest)
 

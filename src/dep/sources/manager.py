@@ -133,9 +133,9 @@ class SourceManager(SourceBridge):
 
     # -- bulk work for ensure / vendor
 
-    def export(self, project: ProjectIdentifier, revision: str, dest: str) -> None:
+    def export(self, project: ProjectIdentifier, revision: str, dest: str, *, only=None) -> None:
         self._note("export", project)
-        self.source(project).export(revision, dest)
+        self.source(project).export(revision, dest, only=only)
 
     def run_parallel(self, jobs: list, fn) -> list:
         """Apply ``fn`` to every job on the bounded pool; results in job order; the first

@@ -210,7 +210,9 @@ class VCSSource:
     def resolve_revision(self, text: str) -> str:
         raise NotImplementedError
 
-    def export(self, rev: str, dest: str) -> None:
+    def export(self, rev: str, dest: str, *, only=None) -> None:
+        """Write the tree of ``rev`` into ``dest``. ``only(relpath)`` may let a source skip
+        regular files nobody will keep; sources that cannot filter write everything."""
         raise NotImplementedError
 
     def read_file(self, rev: str, path: str) -> bytes | None:
@@ -302,7 +304,7 @@ class _CLISource(VCSSource):
         self._listed_upstream = self._fetched
         return versions
 
-    def export(self, rev: str, dest: str) -> None:
+    def export(self, rev: str, dest: str, *, only=None) -> None:
         with self._lock:
             self._ensure_local()
             if not self._has_revision(rev) and not self._fetched:
@@ -627,7 +629,7 @@ class SvnSource(_CLISource):
             return num
         raise SourceError(f"unable to retrieve commit information for {text} in {self.url}", self.url)
 
-    def export(self, rev: str, dest: str) -> None:
+    def export(self, rev: str, dest: str, *, only=None) -> None:
         with self._lock:
             self._exe()
             num = self._revnum(rev, self.url)

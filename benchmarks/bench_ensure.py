@@ -1,0 +1,84 @@
+"""Benchmark: `dep ensure` on golang/dep v0.5.4's own project (15 locked projects).
+
+    GIT_CONFIG_GLOBAL=/tmp/dep-mirrors/gitconfig HTTP_PROXY=http://127.0.0.1:PORT \\
+    HTTPS_PROXY=http://127.0.0.1:PORT \\
+      python benchmarks/bench_ensure.py DEP_SOURCE_TREE [--go-dep PATH] [--runs 7]
+
+DEP_SOURCE_TREE is a checkout of golang/dep at v0.5.4 (its Gopkg.toml, Gopkg.lock, vendor/
+and Go code); it is copied into a scratch GOPATH. Sources come from local mirrors (see
+../shared/conformance/README.md: mkmirror.sh writes the git config that rewrites github.com
+URLs; goget_proxy.py answers golang.org/x discovery). Scenarios, each a whole process:
+
+* cold ``ensure -vendor-only``: empty cache dir, no vendor/ (clone + export + prune + hash)
+* warm ``ensure -vendor-only``: the cache of the cold run, no vendor/
+* in-sync ``ensure``: lock and vendor/ already right (dep re-verifies vendor/ and stops)
+
+With --go-dep the same scenarios run with that binary (dep v0.5.4), the two tools taking
+turns round by round so machine load falls on both alike. Prints medians in seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import DEP, compile_sources  # noqa: E402
+
+
+def timed(argv: list[str], cwd: str, env: dict) -> float:
+    t0 = time.perf_counter()
+    r = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed in {cwd}:\n{r.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tree", help="golang/dep v0.5.4 source tree")
+    ap.add_argument("--go-dep", help="dep v0.5.4 binary to time alongside")
+    ap.add_argument("--runs", type=int, default=7)
+    a = ap.parse_args()
+    compile_sources()
+    tools = {"ours": DEP}
+    if a.go_dep:
+        tools["dep"] = [a.go_dep]
+    tmp = tempfile.mkdtemp(prefix="dep-bench-ensure-")
+    try:
+        projects, caches = {}, {}
+        for name in tools:
+            gopath = os.path.join(tmp, name, "gopath")
+            project = os.path.join(gopath, "src", "github.com", "golang", "dep")
+            shutil.copytree(a.tree, project, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+            projects[name] = project
+        times = {(name, s): [] for name in tools for s in ("cold", "warm", "in-sync")}
+        for _ in range(a.runs):
+            for name, argv in tools.items():
+                project = projects[name]
+                cache = os.path.join(tmp, name, "cache")
+                shutil.rmtree(cache, ignore_errors=True)
+                env = dict(os.environ, GOPATH=project.split("/src/")[0], DEPCACHEDIR=cache)
+                caches[name] = cache
+                shutil.rmtree(os.path.join(project, "vendor"), ignore_errors=True)
+                times[name, "cold"].append(timed(argv + ["ensure", "-vendor-only"], project, env))
+                shutil.rmtree(os.path.join(project, "vendor"))
+                times[name, "warm"].append(timed(argv + ["ensure", "-vendor-only"], project, env))
+                times[name, "in-sync"].append(timed(argv + ["ensure"], project, env))
+        print(f"golang/dep v0.5.4, 15 locked projects, {a.runs} runs, medians in seconds")
+        for scenario in ("cold", "warm", "in-sync"):
+            row = "  ".join(f"{name} {statistics.median(times[name, scenario]):.3f}" for name in tools)
+            print(f"{scenario:8} {row}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
