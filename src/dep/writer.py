@@ -134,12 +134,13 @@ class WritePlan:
                 out.append("Would have updated the following projects in the vendor directory:\n")
                 projects = {p.name: p for p in self.lock.projects}
                 total = len(self.changed)
-                for i, name in enumerate(sorted(self.changed), 1):
+                for name in sorted(self.changed):
+                    # dep never increments this counter: every line is (0/N)
                     reason = self.changed[name]
                     if reason is Reason.REMOVED:
-                        out.append(f"({i}/{total}) Would have removed {name}")
+                        out.append(f"(0/{total}) Would have removed {name}")
                     elif reason is not Reason.PRESERVED:
-                        out.append(f"({i}/{total}) Would have written {project_label(projects[name])}: "
+                        out.append(f"(0/{total}) Would have written {project_label(projects[name])}: "
                                    f"{explain(reason, self.delta.projects.get(name))}")
             return "".join(line + "\n" for line in out)
         if self.write_lock:
