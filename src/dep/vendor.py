@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 from dep.prune import PruneOptions
 
@@ -59,8 +60,6 @@ def prune_project(root: str, packages: list[str], options: PruneOptions) -> None
 
     ``packages`` are the project's used packages as in the lock (``"."`` for its root).
     """
-    import shutil
-
     dirs, files, links = _snapshot(root)
     join = os.path.join
     if options & PruneOptions.NESTED_VENDOR:
@@ -114,20 +113,37 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
     revision, prune it, and hash the pruned tree; digests come back in job order.
 
     Exports run in parallel on the source manager's pool; the caller owns ``vendor_dir`` (a
-    staging directory) and decides what gets swapped in.
+    staging directory) and decides what gets swapped in. A tree pruned the same way before
+    is copied from the cache dir instead (``dep.sources.exportcache``).
     """
     if not jobs:
         return []
     from dep.bridge import ProjectIdentifier
-    from dep.digest import digest_from_directory
+    from dep.digest import digest_from_directory, parse_digest
+    from dep.errors import DepError
+    from dep.sources.exportcache import ExportCache, entry_key
+
+    cache = ExportCache(sm.cachedir)
 
     def one(job):
         p, options = job
         dest = os.path.join(vendor_dir, p.name)
+        key = entry_key(p.name, p.source, p.revision, options, p.packages)
+        cached = cache.copy_out(key, dest)
+        if cached is not None:
+            try:
+                return parse_digest(cached)
+            except DepError:
+                shutil.rmtree(dest, ignore_errors=True)
+        pid = ProjectIdentifier(p.name, p.source)
         used = frozenset(p.packages)
-        sm.export(ProjectIdentifier(p.name, p.source), p.revision, dest,
-                  only=lambda rel: survives_prune(rel, used, options))
+        src = sm.source(pid)
+        warned = len(getattr(src, "warnings", ()))
+        sm.export(pid, p.revision, dest, only=lambda rel: survives_prune(rel, used, options))
         prune_project(dest, p.packages, options)
-        return digest_from_directory(dest)
+        digest = digest_from_directory(dest)
+        if len(getattr(src, "warnings", ())) == warned:  # a skipped submodule may be reachable later
+            cache.store(key, dest, str(digest))
+        return digest
 
     return sm.run_parallel(jobs, one)

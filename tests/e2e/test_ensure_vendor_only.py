@@ -110,3 +110,27 @@ def test_lockless(setup):
     (project / "Gopkg.lock").unlink()
     r = dep(project, env, "ensure", "-vendor-only")
     assert (r.returncode, r.stderr) == (1, "no Gopkg.lock exists from which to populate vendor/\n")
+
+
+def test_a_second_run_copies_the_pruned_tree_from_the_cache(setup, tmp_path):
+    """The export cache: same tree, no source needed, and a damaged entry is rebuilt."""
+    project, env, want = setup
+    assert dep(project, env, "ensure", "-vendor-only").returncode == 0
+    first = listing(project / "vendor")
+    entries = list((tmp_path / "cache" / "pydep-export-v1").glob("*/*"))
+    assert len(entries) == 1
+    # With the upstream gone and the clone removed, only the cache can supply the tree.
+    shutil.rmtree(tmp_path / "up")
+    shutil.rmtree(tmp_path / "cache" / "sources")
+    (tmp_path / "cache" / "sources").mkdir()
+    shutil.rmtree(project / "vendor")
+    r = dep(project, env, "ensure", "-vendor-only")
+    assert r.returncode == 0, r.stderr
+    assert listing(project / "vendor") == first
+    assert digest_from_directory(str(project / "vendor/github.com/acme/lib")) == digest_from_directory(str(want))
+    # A damaged entry is not trusted: the run falls back to the (now missing) source and says so.
+    (entries[0] / "digest").write_text("garbage\n")
+    shutil.rmtree(project / "vendor")
+    r = dep(project, env, "ensure", "-vendor-only")
+    assert r.returncode == 1 and "github.com/acme/lib" in r.stderr
+    assert (project / "vendor").exists() is False
