@@ -97,6 +97,14 @@ class SourceManager(SourceBridge):
         self._note("list", project)
         return self.source(project).list_versions()
 
+    def sync_source(self, project: ProjectIdentifier) -> None:
+        """dep's SyncSourceFor: clone the project into the cache, or bring the clone up to
+        date, unless that already happened in this run."""
+        src = self.source(project)
+        with src._lock:
+            if not src._fetched:
+                src.fetch()
+
     def revision_present_in(self, project: ProjectIdentifier, revision: str) -> bool:
         return self.source(project).revision_present(revision)
 
