@@ -1,4 +1,4 @@
-"""``dep init`` (not implemented yet: needs sources and the solver)."""
+"""``dep init``: set up Gopkg.toml, Gopkg.lock and vendor/ for a project (see dep.init)."""
 
 from dep.errors import DepError
 
@@ -6,8 +6,15 @@ NAME = "init"
 ARGS = "[root]"
 LONG = """
 Set up dep for the project in directory root (default: the current directory):
-find its imports, read any other tool's configuration it has, solve, and write
-Gopkg.toml, Gopkg.lock and vendor/.
+find its imports, solve, and write Gopkg.toml, Gopkg.lock and vendor/.
+
+If the project has another tool's configuration (glide, godep, vndr, govend,
+gb/gvt, govendor or glock), its versions are the starting point; -skip-tools
+ignores it. With -gopath, the versions checked out in GOPATH are kept where
+possible; otherwise the newest version allowed is chosen (semver tags first,
+then the default branch, then other tags). Every direct dependency gets a
+constraint in Gopkg.toml derived from the version chosen. A non-empty vendor/
+is copied to _vendor-<timestamp> first.
 """
 
 
@@ -20,4 +27,16 @@ def register(flags) -> None:
 def run(inv, opts, args) -> None:
     if len(args) > 1:
         raise DepError(f"too many args ({len(args)})")
-    raise DepError("dep init is not implemented yet in this version")
+    from dep.cli.common import source_manager
+    from dep.init import establish_project, init_root, run_init
+    from dep.project import Context
+
+    ctx = Context.from_environ(inv.environ)
+    project = establish_project(ctx, init_root(ctx, args[0] if args else None))
+
+    def line(stream):
+        return lambda text: stream.write(text if text.endswith("\n") else text + "\n")
+
+    with source_manager(inv, project) as sm:
+        run_init(project, sm, examples=not opts["no-examples"], skip_tools=opts["skip-tools"],
+                 gopath=opts["gopath"], verbose=inv.verbose, note=line(inv.err), out=line(inv.out))
