@@ -154,3 +154,27 @@ def test_read_only_vendor_fails_cleanly(project):
         assert snapshot(project) == before
     finally:
         os.chmod(project / "vendor", 0o755)
+
+
+def test_a_live_transaction_is_not_recovered_by_another_run(tmp_path):
+    """Two runs in one project (e.g. different cache dirs): the second must not undo the first."""
+    (tmp_path / "Gopkg.lock").write_text("old\n")
+    first = Transaction(str(tmp_path))
+    first.write_file("Gopkg.lock", "first\n")
+    second = Transaction(str(tmp_path))  # runs recover() on start
+    assert os.path.isdir(first.stage)
+    with second:
+        second.write_file("Gopkg.lock", "second\n")
+        second.commit()
+    with first:
+        first.commit()
+    assert (tmp_path / "Gopkg.lock").read_text() == "first\n"
+    assert [n for n in os.listdir(tmp_path) if n.startswith(".dep-txn-")] == []
+
+
+def test_a_dead_runs_owner_file_is_cleaned(tmp_path):
+    (tmp_path / ".dep-txn-abc.owner").write_text("")
+    os.mkdir(tmp_path / ".dep-txn-def")
+    (tmp_path / ".dep-txn-def.owner").write_text("")
+    recover(str(tmp_path))
+    assert os.listdir(tmp_path) == []

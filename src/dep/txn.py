@@ -23,21 +23,67 @@ class TransactionError(DepError):
     """The new state could not be put in place; the previous state was restored."""
 
 
+OWNER_SUFFIX = ".owner"
+
+
+def _lock_owner(path: str, create: bool):
+    """An exclusive, non-blocking lock on ``path`` (an open file), or None if another live
+    process holds it. The kernel drops it when its holder dies, however it dies."""
+    try:
+        import fcntl
+    except ImportError:  # no flock: a concurrent run in one project cannot be told apart
+        return open(path, "a") if create or os.path.exists(path) else None
+    try:
+        f = open(path, "a" if create else "r")
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        return None
+    return f
+
+
 def recover(root: str) -> list[str]:
-    """Undo or finish transactions a killed run left behind; return the stage dirs handled."""
+    """Undo or finish transactions a killed run left behind; return the stage dirs handled.
+
+    A stage whose owner file is still locked belongs to a live run (say, another ``dep
+    ensure`` with a different cache dir) and is left alone.
+    """
     handled = []
     for name in sorted(os.listdir(root)):
         if not name.startswith(STAGE_PREFIX):
             continue
+        if name.endswith(OWNER_SUFFIX):
+            stage = os.path.join(root, name[:-len(OWNER_SUFFIX)])
+            if not os.path.lexists(stage):  # its run died before making the stage
+                owner = _lock_owner(stage + OWNER_SUFFIX, create=False)
+                if owner is not None:
+                    _remove_owner(stage, owner)
+            continue
         stage = os.path.join(root, name)
         if not os.path.isdir(stage) or os.path.islink(stage):
             continue
+        owner = _lock_owner(stage + OWNER_SUFFIX, create=False)
+        if owner is None and os.path.exists(stage + OWNER_SUFFIX):
+            continue  # alive
         steps, committed = _read_journal(stage)
         if not committed:
             _undo(steps)
         shutil.rmtree(stage, ignore_errors=True)
         handled.append(stage)
+        if owner is not None:
+            _remove_owner(stage, owner)
     return handled
+
+
+def _remove_owner(stage: str, owner) -> None:
+    try:
+        os.remove(stage + OWNER_SUFFIX)
+    except OSError:
+        pass
+    owner.close()
 
 
 def _read_journal(stage: str) -> tuple[list[tuple[str, str]], bool]:
@@ -63,14 +109,20 @@ def _undo(steps: list[tuple[str, str]]) -> None:
             os.rename(dst, src)
 
 
-def _make_stage(root: str) -> str:
-    """A new private staging dir (what tempfile.mkdtemp does, without its import cost)."""
+def _make_stage(root: str):
+    """A new private staging dir (what tempfile.mkdtemp does, without its import cost) and
+    its locked owner file, made first so no other run ever sees the dir unowned."""
     while True:
         path = os.path.join(root, STAGE_PREFIX + os.urandom(6).hex())
+        if os.path.lexists(path + OWNER_SUFFIX):
+            continue
+        owner = _lock_owner(path + OWNER_SUFFIX, create=True)
         try:
             os.mkdir(path, 0o700)
-            return path
+            return path, owner
         except FileExistsError:
+            if owner is not None:
+                owner.close()
             continue
 
 
@@ -81,7 +133,7 @@ class Transaction:
     def __init__(self, root: str) -> None:
         self.root = root
         recover(root)
-        self.stage = _make_stage(root)
+        self.stage, self._owner = _make_stage(root)
         self._files: list[str] = []
         self._vendor = False
         self._keep: list[str] = []
@@ -96,6 +148,8 @@ class Transaction:
         if not self._committed:
             _undo(self._steps)
         shutil.rmtree(self.stage, ignore_errors=True)
+        if self._owner is not None:
+            _remove_owner(self.stage, self._owner)
 
     def write_file(self, name: str, text: str) -> None:
         """Stage a new version of a top-level file (Gopkg.toml or Gopkg.lock)."""
