@@ -175,7 +175,7 @@ def _solve(project: Project, tree, manifest: Manifest, lock: Lock, bridge, trace
     """Solve with the imported/GOPATH lock as the root lock, and turn the solution into the
     lock to write (prune options from the manifest)."""
     from dep.solver import SolveParameters, solve
-    from dep.solver.failures import BadOptsFailure, DeductionFailure, SolveError
+    from dep.solver.failures import BadOptsFailure, DeductionFailure
 
     params = SolveParameters(project.import_root, tree, manifest, lock)
     try:
@@ -184,9 +184,6 @@ def _solve(project: Project, tree, manifest: Manifest, lock: Lock, bridge, trace
         raise DeductionError(e.errors) from None
     except BadOptsFailure as e:
         raise InitError(f"init failed: validation of solve parameters failed: validateParams: {e}") from None
-    except SolveError as e:
-        text = f"init failed: unable to solve the dependency graph: Solving failure: {e}"
-        raise InitError(text + ("\n" + e.explanation if e.explanation else "")) from None
     except DepError as e:
         raise InitError(f"init failed: unable to solve the dependency graph: Solving failure: {e}") from None
     projects = [LockedProject(p.name, p.revision, p.version, p.source, p.packages,
