@@ -9,7 +9,7 @@ through the ``notes`` callback, never by printing here.
 from __future__ import annotations
 
 from dep.errors import DepError
-from dep.lock import Lock, LockedProject
+from dep.lock import Lock
 from dep.project import Project
 from dep.versions import ANY
 from dep.writer import Vendor, WritePlan, full_plan, plan
@@ -36,16 +36,10 @@ def changed_lock(project: Project) -> Lock | None:
     if old is None:
         return None
     prune = project.manifest.prune
-    projects = [p if p.prune_opts == prune.options_for(p.name) else _replace(p, prune_opts=prune.options_for(p.name))
+    projects = [p if p.prune_opts == prune.options_for(p.name) else p.replace(prune_opts=prune.options_for(p.name))
                 for p in old.projects]
     return Lock(projects, input_imports(project), old.analyzer_name, old.analyzer_version,
                 old.solver_name, old.solver_version)
-
-
-def _replace(p: LockedProject, **changes) -> LockedProject:
-    fields = {name: getattr(p, name) for name in LockedProject.__slots__}
-    fields.update(changes)
-    return LockedProject(**fields)
 
 
 def input_imports(project: Project) -> list[str]:
@@ -179,7 +173,7 @@ def solve(project: Project, sm, *, lock: Lock | None, manifest=None, change_all:
         raise SolveFailure(f"Solving failure: {e}", e) from None
     prune = manifest.prune
     reused = {id(p) for p in (lock.projects if lock else [])}
-    projects = [p if id(p) in reused else _replace(p, prune_opts=prune.options_for(p.name))
+    projects = [p if id(p) in reused else p.replace(prune_opts=prune.options_for(p.name))
                 for p in solution.projects]
     return Lock(projects, solution.input_imports)
 

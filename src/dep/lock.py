@@ -40,6 +40,12 @@ class LockedProject(Record):
     def sort_key(self) -> tuple[str, str]:
         return (self.name, self.source or self.name)
 
+    def replace(self, **changes) -> LockedProject:
+        """A copy with some fields changed (entries may be shared with the lock they came from)."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return LockedProject(**fields)
+
 
 class Lock(Record):
     __slots__ = ("projects", "input_imports", "analyzer_name", "analyzer_version", "solver_name",
