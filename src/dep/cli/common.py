@@ -26,9 +26,10 @@ def _warn(inv, warnings) -> None:
 
 
 @contextmanager
-def source_manager(inv, project: Project):
+def source_manager(inv, project: Project, progress: bool = True):
     """The run's SourceManager, holding ``sm.lock`` in the cache dir for as long as it is used
-    (dep serialises every command that touches sources through that lock).
+    (dep serialises every command that touches sources through that lock). ``progress=False``
+    shows no progress (for a command whose -v output is dep's own progress lines).
 
     The manager itself is built on first use: an in-sync ``dep ensure`` never needs a source,
     and skipping the source layer's imports is a good part of its time.
@@ -42,7 +43,7 @@ def source_manager(inv, project: Project):
     lock = SourceManagerLock(cachedir, disabled=bool(env.get("DEPNOLOCK")),
                              warn=lambda line: inv.err.write(line + "\n"))
     with lock:
-        lazy = _LazySourceManager(cachedir, age, inv)
+        lazy = _LazySourceManager(cachedir, age, inv, progress)
         try:
             yield lazy
         finally:
@@ -52,8 +53,8 @@ def source_manager(inv, project: Project):
 class _LazySourceManager:
     __slots__ = ("_args", "_sm", "_progress")
 
-    def __init__(self, cachedir: str, age: float, inv) -> None:
-        self._args = (cachedir, age, inv)
+    def __init__(self, cachedir: str, age: float, inv, progress: bool) -> None:
+        self._args = (cachedir, age, inv, progress)
         self._sm = None
         self._progress = None
 
@@ -62,8 +63,8 @@ class _LazySourceManager:
             from dep.cli.progress import make_progress
             from dep.sources.manager import SourceManager
 
-            cachedir, age, inv = self._args
-            self._progress = make_progress(inv.err, inv.verbose)
+            cachedir, age, inv, progress = self._args
+            self._progress = make_progress(inv.err, inv.verbose) if progress else None
             self._sm = SourceManager(cachedir, cache_age=age, progress=self._progress)
         return getattr(self._sm, name)
 

@@ -1,4 +1,6 @@
-"""``dep status`` (not implemented yet: needs sources)."""
+"""``dep status``: report each locked dependency's constraint, version and newest allowed version."""
+
+from __future__ import annotations
 
 from dep.errors import DepError
 
@@ -8,6 +10,32 @@ LONG = """
 With no arguments, print the status of each dependency of the project: its
 constraint, locked version and revision, the latest allowed version, and how many
 of its packages are used.
+"""
+
+EXAMPLES = """
+dep status
+    One row per locked project: constraint, version, revision, the newest
+    version the constraint allows, and how many of its packages are used.
+
+dep status -detail
+    Adds the source and the list of used packages.
+
+dep status -f='{{if eq .Constraint "branch master"}}{{.ProjectRoot}} {{end}}'
+    A Go template run once per project, with the fields ProjectRoot,
+    Constraint, Version, Revision, Latest and PackageCount. With -detail it runs
+    once on the whole document (.Projects and .Metadata, as -detail -json shows).
+
+dep status -json
+    The table as a JSON array.
+
+dep status -dot | dot -T png | display
+    The dependency graph in GraphViz format.
+
+dep status -old
+    Locked projects Gopkg.toml constrains that a fresh solve would move.
+
+dep status -lock
+    Gopkg.lock as rebuilt from the status data.
 """
 
 
@@ -23,5 +51,92 @@ def register(flags) -> None:
     flags.string("out", "path to a file to which to write the output. Blank value will be ignored")
 
 
+def _validate(opts) -> bool:
+    """dep's flag checks; returns whether detail output is wanted (-lock implies it)."""
+    modes = [f"-{m}" for m in ("old", "missing", "detail") if opts[m]]
+    if opts["dot"]:
+        if opts["f"]:
+            raise DepError("cannot pass template string with -dot")
+        if opts["json"]:
+            raise DepError("cannot pass multiple output format flags")
+        if modes:
+            raise DepError("-dot generates dependency graph; cannot pass other flags")
+    if opts["lock"] and opts["f"]:
+        raise DepError("cannot pass template string with -lock")
+    if len(modes) > 1:
+        raise DepError(f"[{' '.join(modes)}]: cannot pass multiple operating mode flags")
+    return opts["detail"] or opts["lock"]
+
+
+def _output(opts, detail: bool):
+    from dep.status import LOCK_TEMPLATE, Output, parse_template
+
+    if opts["json"]:
+        return Output("json", detail)
+    if opts["dot"]:
+        return Output("dot")
+    if opts["f"]:
+        return Output("template", detail, parse_template(opts["f"]))
+    if opts["lock"]:
+        return Output("template", True, parse_template(LOCK_TEMPLATE))
+    return Output("table", detail)
+
+
+def _print(stream, text: str) -> None:
+    """As Go's log.Print: the text, ending with exactly one newline added if missing."""
+    stream.write(text if text.endswith("\n") else text + "\n")
+
+
 def run(inv, opts, args) -> None:
-    raise DepError("dep status is not implemented yet in this version")
+    if opts["examples"]:
+        inv.err.write(EXAMPLES.strip() + "\n")
+        return
+    detail = _validate(opts)
+    from dep import status
+    from dep.cli.common import load, source_manager
+    from dep.ensure import validate_project_roots
+
+    project = load(inv)
+    log = (lambda line: inv.err.write(line + "\n")) if inv.verbose else (lambda line: None)
+    with source_manager(inv, project, progress=not inv.verbose) as sm:
+        validate_project_roots(project, sm)
+        if opts["missing"]:
+            raise DepError("not implemented")
+        out = _output(opts, detail)
+        if project.lock is None:
+            raise DepError(status.NO_LOCK)
+        if opts["old"]:
+            try:
+                old = status.collect_old(project, sm, log=log, trace=log if inv.verbose else None)
+            except DepError:
+                _print(inv.out, "")  # dep prints its (empty) buffer before the error
+                raise
+            _print(inv.out, status.render_old(out, old))  # never to -out, as in dep
+            return
+        result = status.collect(project, sm, with_children=out.kind == "dot", log=log)
+    for warning in project.package_warnings():
+        inv.err.write(f"dep: WARNING: {warning}\n")
+    text = status.render(out, project, result)
+    if result.failed_update and not inv.verbose:
+        inv.out.write(status.unknown_note(result.unknown) + "\n")
+    if not result.in_sync:
+        inv.err.write(status.OUT_OF_SYNC_NOTE + "\n")
+    if opts["out"]:
+        _write(opts["out"], text)
+    else:
+        _print(inv.out, text)
+    if result.failed_update:
+        raise DepError(status.FAILED_UPDATE)
+    if not result.in_sync:
+        raise DepError("input-digest mismatch")
+
+
+def _write(path: str, text: str) -> None:
+    from dep.gofmt import go_path_error
+
+    try:
+        f = open(path, "wb")
+    except OSError as e:
+        raise DepError(f"error creating output file: {go_path_error('open', path, e)}") from None
+    with f:
+        f.write(text.encode("utf-8", "surrogateescape"))
