@@ -19,6 +19,7 @@ import enum
 import os
 
 from dep.digest import VendorStatus, check_dep_tree
+from dep.errors import DepError
 from dep.lock import HEADER, LOCK_NAME, Lock, LockedProject, render_lock
 from dep.lockdiff import LockDelta, ProjectDelta, diff_locks
 from dep.manifest import MANIFEST_NAME
@@ -168,14 +169,37 @@ class WritePlan:
             return  # dep would rewrite identical bytes and move every project in place again
         from dep.txn import Transaction
 
-        with Transaction(root) as txn:
-            if manifest_text is not None:
-                txn.write_file(MANIFEST_NAME, manifest_text)
-            if self.delta_mode:
-                self._delta(txn, root, sm, log)
-            else:
-                self._full(txn, root, sm, log)
-            txn.commit()
+        try:
+            with Transaction(root) as txn:
+                if manifest_text is not None:
+                    txn.write_file(MANIFEST_NAME, manifest_text)
+                if self.delta_mode:
+                    self._delta(txn, root, sm, log)
+                else:
+                    self._full(txn, root, sm, log)
+                txn.commit()
+        except OSError as e:  # staging failed (disk full, I/O error...); the stage is gone
+            raise DepError(f"grouped write of manifest, lock and vendor: {self._staging_error(e)}") from None
+
+    def _staging_error(self, e: OSError) -> str:
+        """``failed to export <root>: <path>: <errno text>`` as dep words it, when the path
+        lies in a project being written; else just ``<path>: <errno text>``."""
+        from dep.gofmt import go_errno_text
+        from dep.txn import STAGE_PREFIX
+
+        text = go_errno_text(e)
+        if e.filename is None:
+            return text
+        path = os.fsdecode(e.filename)
+        text = f"{path}: {text}"
+        parts = path.replace(os.sep, "/").split("/")
+        for i, part in enumerate(parts[:-2]):
+            if part.startswith(STAGE_PREFIX) and parts[i + 1] in ("vendor", "scratch"):
+                inside = "/".join(parts[i + 2:]) + "/"
+                names = [p.name for p in self.lock.projects if inside.startswith(p.name + "/")]
+                if names:
+                    return f"failed to export {max(names, key=len)}: {text}"
+        return text
 
     def _set_digests(self, names: list[str], digests: list, options: dict[str, PruneOptions]) -> None:
         found = dict(zip(names, digests))

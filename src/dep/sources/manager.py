@@ -152,8 +152,15 @@ class SourceManager(SourceBridge):
             return [fn(j) for j in jobs]
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(min(self.workers, len(jobs))) as pool:
+        pool = ThreadPoolExecutor(min(self.workers, len(jobs)))
+        try:
             futures = [pool.submit(fn, j) for j in jobs]
+            pool.shutdown(wait=True)
+        except BaseException:
+            # Ctrl-C: start nothing new, but let the running jobs finish, so that none of them
+            # writes into a staging directory after the caller has cleaned it up
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
         results = []
         for f in futures:
             results.append(f.result())
