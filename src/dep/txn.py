@@ -10,7 +10,6 @@ ever touched; nothing outside vendor/ is deleted except the staging directory it
 from __future__ import annotations
 
 import os
-import shutil
 
 from dep.errors import DepError
 
@@ -24,6 +23,34 @@ class TransactionError(DepError):
 
 
 OWNER_SUFFIX = ".owner"
+
+
+def _rmtree(path: str) -> None:
+    import shutil  # not at the top: dep check imports this module and rarely needs it
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def recover_around(start: str) -> None:
+    """Before a command reads the project: recover what killed runs left behind in the
+    project root, looked for as dep finds the root (from ``start`` up to the first directory
+    with a Gopkg.toml), so that a run killed while Gopkg.toml itself was swapped out is
+    undone too. Cheap when there is nothing to do: one directory listing per level."""
+    here = start
+    while True:
+        try:
+            with os.scandir(here) as entries:
+                staged = any(e.name.startswith(STAGE_PREFIX) for e in entries)
+            if staged:
+                recover(here)
+        except OSError:
+            pass  # best effort: the command then reports what it finds
+        if os.path.lexists(os.path.join(here, "Gopkg.toml")):
+            return
+        parent = os.path.dirname(here)
+        if parent == here:
+            return
+        here = parent
 
 
 def _lock_owner(path: str, create: bool):
@@ -71,7 +98,7 @@ def recover(root: str) -> list[str]:
         steps, committed = _read_journal(stage)
         if not committed:
             _undo(steps)
-        shutil.rmtree(stage, ignore_errors=True)
+        _rmtree(stage)
         handled.append(stage)
         if owner is not None:
             _remove_owner(stage, owner)
@@ -147,7 +174,7 @@ class Transaction:
     def __exit__(self, *exc) -> None:
         if not self._committed:
             _undo(self._steps)
-        shutil.rmtree(self.stage, ignore_errors=True)
+        _rmtree(self.stage)
         if self._owner is not None:
             _remove_owner(self.stage, self._owner)
 

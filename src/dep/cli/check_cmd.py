@@ -29,6 +29,7 @@ def run(inv, opts, args) -> None:
     from dep.check import run_check
     from dep.cli.common import load
 
+    _recover(inv)
     project = load(inv)
     report = run_check(project, skip_lock=opts["skip-lock"], skip_vendor=opts["skip-vendor"])
     for warning in project.package_warnings():
@@ -39,3 +40,11 @@ def run(inv, opts, args) -> None:
         raise report.error
     if report.failed:
         raise SilentError()
+
+
+def _recover(inv) -> None:
+    """Undo a ``dep ensure`` that was killed half way through writing (dep.txn)."""
+    from dep.project import Context
+    from dep.txn import recover_around
+
+    recover_around(Context.from_environ(inv.environ).working_dir)
