@@ -113,7 +113,8 @@ def scan_gopath(manifest: Manifest, lock: Lock, direct: set[str], gopath: str, s
     for root, version in scan.ondisk.items():
         if root in locked:
             continue
-        lock.projects.append(_locked(root, version, scan.packages.get(root, [])))
+        packages = ["." if p == root else p.removeprefix(root + "/") for p in scan.packages.get(root, [])]
+        lock.projects.append(LockedProject.at(root, version, packages=packages))
         locked.add(root)
         if root not in direct:
             line = locked_line(version, TRANSITIVE, root)
@@ -129,13 +130,6 @@ def scan_gopath(manifest: Manifest, lock: Lock, direct: set[str], gopath: str, s
                  "required):\n  " + "\n  ".join(no_vcs) + "\n\n")
     if text:
         log("\n" + text + "The most recent version of these projects will be used.\n\n")
-
-
-def _locked(root: str, version: Version, packages: list[str]) -> LockedProject:
-    rel = ["." if p == root else p.removeprefix(root + "/") for p in packages]
-    if isinstance(version, PairedVersion):
-        return LockedProject(root, version.revision.rev, version.unpaired, packages=rel)
-    return LockedProject(root, str(version), None, packages=rel)
 
 
 def _sync(sm, root: str, log: Callable[[str], None]) -> None:

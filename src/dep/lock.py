@@ -40,6 +40,16 @@ class LockedProject(Record):
     def sort_key(self) -> tuple[str, str]:
         return (self.name, self.source or self.name)
 
+    @classmethod
+    def at(cls, name: str, version: Version, source: str = "", packages: list[str] | None = None) -> LockedProject:
+        """The entry locking ``version`` (a tag or branch paired with its revision, or a bare
+        revision): the inverse of ``locked_version``."""
+        if isinstance(version, PairedVersion):
+            return cls(name, version.revision.rev, version.unpaired, source, packages)
+        if isinstance(version, Revision):
+            return cls(name, version.rev, None, source, packages)
+        return cls(name, "", version, source, packages)
+
     def replace(self, **changes) -> LockedProject:
         """A copy with some fields changed (entries may be shared with the lock they came from)."""
         fields = {name: getattr(self, name) for name in self.__slots__}

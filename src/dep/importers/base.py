@@ -197,7 +197,7 @@ class Importer:
                 self.manifest.constraints[pid.root] = ProjectProperties(pid.source, constraint)
                 self.log(constraint_line(constraint, IMPORTED, pid.root))
             if version is not None:
-                self.lock.projects.append(_locked_project(pid, version))
+                self.lock.projects.append(LockedProject.at(pid.root, version, pid.source))
                 line = locked_line(version, IMPORTED, pid.root)
                 if line is not None:
                     self.log(line)
@@ -257,12 +257,3 @@ def _allows(constraint, version) -> bool:
     if isinstance(constraint, Version) and constraint.version_type == "branch":
         return True
     return constraint.matches(version)
-
-
-def _locked_project(pid: ProjectIdentifier, version: Version) -> LockedProject:
-    if isinstance(version, PairedVersion):
-        return LockedProject(pid.root, version.revision.rev, version.unpaired, pid.source)
-    if isinstance(version, Revision):
-        return LockedProject(pid.root, version.rev, None, pid.source)
-    return LockedProject(pid.root, "", version, pid.source)
-

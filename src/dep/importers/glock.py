@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dep.gofmt import go_quote
 from dep.importers.base import DirFiles, ImportedPackage, Importer, config_lines
 
 
