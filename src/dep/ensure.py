@@ -169,7 +169,7 @@ def solve(project: Project, sm, *, lock: Lock | None, manifest=None, change_all:
         solution = run_solver(params, sm, trace)
     except BadOptsFailure as e:
         raise SolveFailure(f"prepare solver: {e}", e) from None
-    except SolveError as e:
+    except (SolveError, DepError) as e:  # dep wraps whatever Solve returns, source errors too
         raise SolveFailure(f"Solving failure: {e}", e) from None
     prune = manifest.prune
     reused = {id(p) for p in (lock.projects if lock else [])}

@@ -439,6 +439,17 @@ def test_unsolvable_transitive_constraint(world):
     assert not (world.project / "Gopkg.lock").exists() and not (world.project / "vendor").exists()
 
 
+def test_vanished_upstream_is_a_solving_failure(ensured):
+    """dep wraps every error of the solve, a source that cannot be listed included."""
+    ensured.tag("lib", "v1.2.0", {"lib.go": LIB_GO.format(v="lib1.2")})
+    before = ensured.snapshot()
+    os.rename(ensured.repos["util"], str(ensured.repos["util"]) + ".gone")
+    r = ensured.dep("ensure", "-update")
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"Solving failure: failed to list versions for https://{UTIL}: "), r.stderr
+    assert ensured.snapshot() == before
+
+
 def test_no_go_code(world):
     (world.project / "main.go").unlink()
     r = world.dep("ensure")
