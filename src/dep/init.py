@@ -94,10 +94,10 @@ def run_init(project: Project, sm, *, examples: bool, skip_tools: bool, gopath: 
 
     if verbose:
         out("Getting direct dependencies...")
-    tree = _root_tree(project)
-    direct = _direct_dependencies(tree, sm)
+    direct = _direct_dependencies(project, sm)
     if verbose:
-        out(f"Checked {len(tree.packages)} directories for packages.\nFound {len(direct)} direct dependencies.")
+        out(f"Checked {len(project.package_tree().packages)} directories for packages.\n"
+            f"Found {len(direct)} direct dependencies.")
 
     if skip_tools:
         manifest, lock = Manifest(), None
@@ -115,9 +115,10 @@ def run_init(project: Project, sm, *, examples: bool, skip_tools: bool, gopath: 
         except DepError as e:
             raise InitError(f"init failed: unable to scan the GOPATH for dependencies: {e}") from None
     imported = list(lock.projects)
+    project.manifest = manifest
 
-    bridge = AnalyzingBridge(sm, direct, note, verbose)
-    lock = _solve(project, tree, manifest, lock, bridge, note if verbose else None)
+    _validate(project, sm)
+    lock = _solve(project, lock, AnalyzingBridge(sm, direct, note, verbose), note if verbose else None)
     _finalize(manifest, lock, imported, direct, note)
 
     backup = backup_vendor(project.vendor_dir, time.strftime("%Y%m%d%H%M%S"))
@@ -126,30 +127,15 @@ def run_init(project: Project, sm, *, examples: bool, skip_tools: bool, gopath: 
     _write(project, manifest, lock, sm, examples, note if verbose else None)
 
 
-def _root_tree(project: Project):
-    """The root's packages, hidden ones trimmed; Gopkg.toml's ignores do not exist yet (dep
-    computes direct dependencies before an imported config could add any)."""
-    from dep.pkgtree import list_packages
+def _direct_dependencies(project: Project, sm) -> set[str]:
+    """The projects the root's packages import. Computed, as in dep, before any imported
+    config could add ignores or requirements; the package tree is kept that way too."""
+    from dep.check import input_imports
 
     try:
-        tree = list_packages(project.resolved_abs_root, project.import_root)
+        return {sm.deduce_project_root(path) for path in input_imports(project)}
     except DepError as e:
-        raise InitError(f"init failed: unable to determine direct dependencies: "
-                        f"analysis of current project's packages failed: {e}") from None
-    return tree.trim_hidden_packages(True, True, None)
-
-
-def _direct_dependencies(tree, sm) -> set[str]:
-    from dep.pkgtree import is_standard_import_path
-
-    reach, _ = tree.to_reach_map(True, True, False, None)
-    roots = set()
-    for path in reach.flatten(is_standard_import_path):
-        try:
-            roots.add(sm.deduce_project_root(path))
-        except DepError as e:
-            raise InitError(f"init failed: unable to determine direct dependencies: {e}") from None
-    return roots
+        raise InitError(f"init failed: unable to determine direct dependencies: {e}") from None
 
 
 def _cache_dependencies(sm, direct: set[str], note: Log) -> None:
@@ -171,17 +157,27 @@ def _cache_dependencies(sm, direct: set[str], note: Log) -> None:
     note("Successfully cached all deps.")
 
 
-def _solve(project: Project, tree, manifest: Manifest, lock: Lock, bridge, trace: Log | None) -> Lock:
+def _validate(project: Project, sm) -> None:
+    """Every import and required package must be deducible (dep's ValidateParams)."""
+    from dep.check import input_imports
+    from dep.ensure import ReportedError, validate_params
+
+    try:
+        validate_params(input_imports(project), sm)
+    except ReportedError as e:
+        raise ReportedError(f"init failed: validation of solve parameters failed: {e}", e.details) from None
+
+
+def _solve(project: Project, lock: Lock, bridge, trace: Log | None) -> Lock:
     """Solve with the imported/GOPATH lock as the root lock, and turn the solution into the
     lock to write (prune options from the manifest)."""
     from dep.solver import SolveParameters, solve
-    from dep.solver.failures import BadOptsFailure, DeductionFailure
+    from dep.solver.failures import BadOptsFailure
 
-    params = SolveParameters(project.import_root, tree, manifest, lock)
+    manifest = project.manifest
+    params = SolveParameters(project.import_root, project.package_tree(), manifest, lock)
     try:
         solution = solve(params, bridge, trace)
-    except DeductionFailure as e:
-        raise DeductionError(e.errors) from None
     except BadOptsFailure as e:
         raise InitError(f"init failed: validation of solve parameters failed: validateParams: {e}") from None
     except DepError as e:
@@ -189,17 +185,6 @@ def _solve(project: Project, tree, manifest: Manifest, lock: Lock, bridge, trace
     projects = [LockedProject(p.name, p.revision, p.version, p.source, p.packages,
                               manifest.prune.options_for(p.name)) for p in solution.projects]
     return Lock(projects, solution.input_imports)
-
-
-class DeductionError(InitError):
-    """Some imports belong to no project dep can find; ``details`` is dep's list of them,
-    printed before the message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("init failed: validation of solve parameters failed: validateParams: "
-                         "could not deduce external imports' project roots")
-        self.details = ("The following errors occurred while deducing packages:\n"
-                        + "".join(f'  * "{ip}": {err}\n' for ip, err in sorted(errors.items())) + "\n")
 
 
 def _finalize(manifest: Manifest, lock: Lock, imported: list[LockedProject], direct: set[str], note: Log) -> None:

@@ -198,3 +198,10 @@ def test_godep_required_package_that_cannot_be_deduced(project):
         '  * "github.com/acme": github.com/acme is not a valid path for a source on github.com\n\n'
         "init failed: validation of solve parameters failed: validateParams: could not deduce external "
         "imports' project roots\n")
+
+
+def test_malformed_go_file_is_named_and_left_out(project):
+    project.write("bad/bad.go", 'package bad\n\nimport (\n\t"github.com/acme/util"\n\tfunc\n')
+    r = project.dep("init", "-no-examples", "-skip-tools")
+    assert "dep: WARNING: " in r.stderr and "(package example.com/app/bad left out of the import analysis)" in r.stderr
+    assert "github.com/acme/util" not in project.read("Gopkg.toml")

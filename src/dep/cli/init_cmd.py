@@ -38,5 +38,9 @@ def run(inv, opts, args) -> None:
         return lambda text: stream.write(text if text.endswith("\n") else text + "\n")
 
     with source_manager(inv, project) as sm:
-        run_init(project, sm, examples=not opts["no-examples"], skip_tools=opts["skip-tools"],
-                 gopath=opts["gopath"], verbose=inv.verbose, note=line(inv.err), out=line(inv.out))
+        try:
+            run_init(project, sm, examples=not opts["no-examples"], skip_tools=opts["skip-tools"],
+                     gopath=opts["gopath"], verbose=inv.verbose, note=line(inv.err), out=line(inv.out))
+        finally:
+            for warning in project.package_warnings():
+                inv.err.write(f"dep: WARNING: {warning}\n")
