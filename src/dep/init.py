@@ -151,7 +151,8 @@ def _cache_dependencies(sm, direct: set[str], note: Log) -> None:
             sm.sync_source(ProjectIdentifier(root))
         except DepError as e:
             note(f"Unable to cache {root} - {e}")
-            raise InitError(f"init failed: unable to prepare an initial manifest and lock for the solver: {e}") from None
+            raise InitError("init failed: unable to prepare an initial manifest and lock for the solver: "
+                            f"{e}") from None
 
     sm.run_parallel(sorted(direct), sync)
     note("Successfully cached all deps.")

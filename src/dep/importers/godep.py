@@ -31,7 +31,8 @@ class GodepImporter(Importer):
                 self.log("  Warning: Skipping project. Invalid godep configuration, ImportPath is required")
                 continue
             if not pkg["Rev"]:
-                self.log(f"  Warning: Invalid godep configuration, Rev not found for ImportPath {go_quote(pkg['ImportPath'])}")
+                self.log("  Warning: Invalid godep configuration, Rev not found for ImportPath "
+                         f"{go_quote(pkg['ImportPath'])}")
             packages.append(ImportedPackage(pkg["ImportPath"], lock_hint=pkg["Rev"], constraint_hint=pkg["Comment"]))
         self.import_packages(packages, constraint_from_lock=True)
         # Godeps lists the project's own packages ("./...") too; those are not requirements.
