@@ -300,7 +300,8 @@ def collect_old(project: Project, sm, *, log=lambda line: None, trace=None) -> l
             if rule is None or rule.constraint is None:
                 rule = manifest.constraints.get(lp.name)
             if rule is not None and rule.constraint is not None:
-                old.append(OldStatus(str(_ident(lp)), rule.constraint, lp.revision, sp.revision))
+                name = lp.name if lp.source in ("", lp.name) else f"{lp.name} (from {lp.source})"
+                old.append(OldStatus(name, rule.constraint, lp.revision, sp.revision))
     return old
 
 
