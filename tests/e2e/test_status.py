@@ -404,3 +404,13 @@ def test_flag_validation(tmp_path, flags, message):
     """Checked before the project is even looked for."""
     r = subprocess.run([sys.executable, "-m", "dep", "status", *flags], cwd=tmp_path, capture_output=True, text=True)
     assert (r.returncode, r.stdout, r.stderr) == (1, "", message + "\n")
+
+
+def test_malformed_go_file_is_named_on_stderr(copy):
+    """Same table as dep; dep would leave the broken package out silently."""
+    project, env = copy
+    (project / "broken").mkdir()
+    (project / "broken" / "b.go").write_text("package broken\n\nimport (\n")
+    r = dep(project, env)
+    assert (r.returncode, r.stdout) == (0, TABLE)
+    assert r.stderr.startswith("dep: WARNING: ") and "package example.com/app/broken left out" in r.stderr

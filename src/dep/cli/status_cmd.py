@@ -106,16 +106,10 @@ def run(inv, opts, args) -> None:
         if project.lock is None:
             raise DepError(status.NO_LOCK)
         if opts["old"]:
-            try:
-                old = status.collect_old(project, sm, log=log, trace=log if inv.verbose else None)
-            except DepError:
-                _print(inv.out, "")  # dep prints its (empty) buffer before the error
-                raise
-            _print(inv.out, status.render_old(out, old))  # never to -out, as in dep
+            _old(inv, out, project, sm, log)
             return
         result = status.collect(project, sm, with_children=out.kind == "dot", log=log)
-    for warning in project.package_warnings():
-        inv.err.write(f"dep: WARNING: {warning}\n")
+    _warn_packages(inv, project)
     text = status.render(out, project, result)
     if result.failed_update and not inv.verbose:
         inv.out.write(status.unknown_note(result.unknown) + "\n")
@@ -129,6 +123,24 @@ def run(inv, opts, args) -> None:
         raise DepError(status.FAILED_UPDATE)
     if not result.in_sync:
         raise DepError("input-digest mismatch")
+
+
+def _old(inv, out, project, sm, log) -> None:
+    """-old prints to stdout even with -out, and prints its (empty) output before an error."""
+    from dep import status
+
+    try:
+        old = status.collect_old(project, sm, log=log, trace=log if inv.verbose else None)
+    except DepError:
+        _print(inv.out, "")
+        raise
+    _warn_packages(inv, project)
+    _print(inv.out, status.render_old(out, old))
+
+
+def _warn_packages(inv, project) -> None:
+    for warning in project.package_warnings():
+        inv.err.write(f"dep: WARNING: {warning}\n")
 
 
 def _write(path: str, text: str) -> None:
