@@ -7,9 +7,21 @@ from dep.errors import DepError
 NAME = "status"
 ARGS = "[package...]"
 LONG = """
-With no arguments, print the status of each dependency of the project: its
-constraint, locked version and revision, the latest allowed version, and how many
-of its packages are used.
+With no arguments, print the status of each dependency of the project:
+
+  PROJECT     Project root
+  CONSTRAINT  The rule it is held to (Gopkg.toml, else its dependers')
+  VERSION     Locked version, from Gopkg.lock
+  REVISION    Locked revision
+  LATEST      Newest version the constraint allows
+  PKGS USED   How many of its packages the project uses
+
+-f takes a Go template, run once per project with the fields ProjectRoot,
+Constraint, Version, Revision, Latest and PackageCount (with -detail: once, on
+the document -detail -json prints).
+
+The exit code is 0 when every dependency's status could be determined and
+Gopkg.lock is in sync with the imports and Gopkg.toml, else 1.
 """
 
 EXAMPLES = """
