@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from tests.e2e.ensure_world import (
-    LIB_GO, MAIN_GO, MAIN_GO_EXTRA, MANIFEST, PRUNED, UTIL_GO, build_template, digest_of, lock_text,
+    HEADER, LIB_GO, MAIN_GO, MAIN_GO_EXTRA, MANIFEST, PRUNED, UTIL_GO, build_template, digest_of, lock_text,
     locked, make_world,
 )
 
@@ -98,6 +98,19 @@ def test_first_ensure_writes_lock_and_pruned_vendor(world, tmp_path):
         for rel, text in files.items():
             assert world.read(f"vendor/{project}/{rel}") == text
     assert_consistent(world)
+
+
+def test_a_dependencys_own_lock_does_not_steer_the_solve(world):
+    """dep's analyzer never gives the solver a dependency's Gopkg.lock: lib pinning util
+    v1.0.0 in its lock must not stop util's newest allowed version being chosen."""
+    world.tag("lib", "v1.2.0", {"Gopkg.lock": HEADER + (
+        '\n[[projects]]\n  digest = ""\n  name = "github.com/acme/util"\n  packages = ["."]\n'
+        f'  pruneopts = ""\n  revision = "{world.rev("util", "v1.0.0")}"\n  version = "v1.0.0"\n'
+        '\n[solve-meta]\n  analyzer-name = "dep"\n  analyzer-version = 1\n  input-imports = []\n'
+        '  solver-name = "gps-cdcl"\n  solver-version = 1\n')})
+    world.dep("ensure", ok=True)
+    lock = world.read("Gopkg.lock")
+    assert 'version = "v1.2.0"' in lock and 'version = "v1.1.0"' in lock and "v1.0.0" not in lock
 
 
 def test_first_ensure_quiet_prints_nothing(world):

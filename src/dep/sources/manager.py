@@ -123,21 +123,18 @@ class SourceManager(SourceBridge):
         return tree
 
     def get_manifest_and_lock(self, project: ProjectIdentifier, version) -> tuple:
-        from dep.lock import parse_lock
+        """The dependency's ``[[constraint]]`` rules, and no lock: dep's analyzer never hands
+        the solver a dependency's Gopkg.lock, so it cannot steer version preference."""
         from dep.manifest import parse_manifest
 
         src = self.source(project)
         rev = str(src.to_revision(version))
-        constraints, lock = {}, None
         text = src.read_file(rev, "Gopkg.toml")
-        if text is not None:
-            # A dependency's manifest only contributes its [[constraint]] rules; warnings are dropped.
-            manifest, _ = parse_manifest(text.decode("utf-8", "replace"), f"{project.root}@{rev}/Gopkg.toml")
-            constraints = manifest.constraints
-        data = src.read_file(rev, "Gopkg.lock")
-        if data is not None:
-            lock = parse_lock(data, f"{project.root}@{rev}/Gopkg.lock")
-        return constraints, lock
+        if text is None:
+            return {}, None
+        # A dependency's manifest only contributes its [[constraint]] rules; warnings are dropped.
+        manifest, _ = parse_manifest(text.decode("utf-8", "replace"), f"{project.root}@{rev}/Gopkg.toml")
+        return manifest.constraints, None
 
     # -- bulk work for ensure / vendor
 
