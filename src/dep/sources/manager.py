@@ -147,17 +147,38 @@ class SourceManager(SourceBridge):
         error (in job order) is raised after all jobs finished, so no work is left half done."""
         if len(jobs) <= 1 or self.workers <= 1:
             return [fn(j) for j in jobs]
+        import signal
+        import threading
         from concurrent.futures import ThreadPoolExecutor
 
-        pool = ThreadPoolExecutor(min(self.workers, len(jobs)))
+        # Ctrl-C must not leave jobs running behind the caller's back (one could go on
+        # writing into a staging directory the caller then cleans up), nor land inside the
+        # pool's own locking (a KeyboardInterrupt there can leave a lock held and hang the
+        # exit). So while the pool runs, SIGINT only stops jobs that have not started yet;
+        # the running ones finish and the interrupt is raised here afterwards, as dep waits
+        # for its in-flight operations. A second Ctrl-C interrupts at once.
+        state = {"stop": False}
+
+        def guarded(job):
+            return None if state["stop"] else fn(job)
+
+        def on_sigint(signum, frame):
+            if state["stop"]:
+                raise KeyboardInterrupt
+            state["stop"] = True
+
+        catch = (threading.current_thread() is threading.main_thread()
+                 and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+        if catch:
+            signal.signal(signal.SIGINT, on_sigint)
         try:
-            futures = [pool.submit(fn, j) for j in jobs]
-            pool.shutdown(wait=True)
-        except BaseException:
-            # Ctrl-C: start nothing new, but let the running jobs finish, so that none of them
-            # writes into a staging directory after the caller has cleaned it up
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+            with ThreadPoolExecutor(min(self.workers, len(jobs))) as pool:
+                futures = [pool.submit(guarded, j) for j in jobs]
+        finally:
+            if catch:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+        if state["stop"]:
+            raise KeyboardInterrupt
         results = []
         for f in futures:
             results.append(f.result())
