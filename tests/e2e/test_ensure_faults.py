@@ -329,6 +329,25 @@ def test_concurrent_runs_are_serialised_by_the_cache_lock(world):
     assert world.leftovers() == []
 
 
+def test_cache_dirs_made_by_a_concurrent_run_in_between(tmp_path, monkeypatch):
+    """Two first runs on a fresh cache: the other run makes sources/ between our stat and
+    our mkdir. (dep v0.5.4 fails there with 'file exists'; that is no behaviour to keep.)"""
+    from dep.sources import cache
+
+    real = cache._stat_go
+
+    def stat_then_lose_the_race(path):
+        try:
+            return real(path)
+        finally:
+            os.makedirs(path, exist_ok=True)
+
+    monkeypatch.setattr(cache, "_stat_go", stat_then_lose_the_race)
+    env = {"DEPCACHEDIR": str(tmp_path / "c")}
+    assert cache.cache_dir(env, "") == str(tmp_path / "c")
+    assert cache.ensure_sources_dir(str(tmp_path / "c")) == str(tmp_path / "c" / "sources")
+
+
 def test_concurrent_runs_started_together(ensured):
     procs = [ensured.popen("ensure", "-update"), ensured.popen("ensure", "-update")]
     results = [finish(p) for p in procs]

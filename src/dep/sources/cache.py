@@ -104,6 +104,8 @@ def _ensure_dir(path: str) -> None:
         try:
             _mkdir_go(path)
         except _PathError as e2:
+            if e2.code == _errno.EEXIST and os.path.isdir(path):
+                return  # another run made it in the meantime (dep fails there; no need to)
             raise _Wrapped(f"failed to ensure directory at {go_quote(path)}: {e2}") from None
         return
     if not _stat.S_ISDIR(st.st_mode):
