@@ -204,7 +204,7 @@ class WritePlan:
     def _set_digests(self, names: list[str], digests: list, options: dict[str, PruneOptions]) -> None:
         found = dict(zip(names, digests))
         self.lock.projects = [
-            p if p.name not in found else _with(p, digest=found[p.name], prune_opts=options[p.name])
+            p if p.name not in found else p.replace(digest=found[p.name], prune_opts=options[p.name])
             for p in self.lock.projects]
 
     def _full(self, txn, root: str, sm, log) -> None:
@@ -219,7 +219,7 @@ class WritePlan:
                     log(f"({i}/{len(projects)}) Wrote {project_label(p)}")
             # dep records the digest but not the prune options it pruned with
             found = dict(zip((p.name for p in projects), digests))
-            self.lock.projects = [_with(p, digest=found[p.name]) for p in self.lock.projects]
+            self.lock.projects = [p.replace(digest=found[p.name]) for p in self.lock.projects]
             _carry_git(txn, root)
         if self.write_lock:
             txn.write_file(LOCK_NAME, render_lock(self.lock))
@@ -273,12 +273,6 @@ def _carry_git(txn, root: str) -> None:
     """dep keeps a vendor/.git (vendor/ kept as its own repository) across rewrites."""
     if os.path.exists(os.path.join(root, "vendor", ".git")):
         txn.keep_vendored(".git")
-
-
-def _with(p: LockedProject, **changes) -> LockedProject:
-    fields = {name: getattr(p, name) for name in LockedProject.__slots__}
-    fields.update(changes)
-    return LockedProject(**fields)
 
 
 def vendor_status(vendor_dir: str, lock: Lock | None):
