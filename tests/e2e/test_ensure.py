@@ -232,6 +232,29 @@ def test_orphaned_vendor_file_is_removed(ensured):
     assert_consistent(ensured)
 
 
+def test_vendor_without_lock_is_rewritten_whole(ensured, tmp_path):
+    """The delta writer with no lock to compare with: everything is new, and what vendor/
+    holds besides is removed (dep names the first path element it finds, here github.com)."""
+    lock = ensured.read("Gopkg.lock")
+    (ensured.project / "Gopkg.lock").unlink()
+    (ensured.project / "vendor/github.com/other/x").mkdir(parents=True)
+    ensured.write("vendor/github.com/other/x/x.go", "package x\n")
+    r = ensured.dep("ensure", "-v", ok=True)
+    assert wrote_lines(r.stderr) == {f"(1/3) Wrote {LIB}@v1.1.0: new project", f"(2/3) Wrote {UTIL}@v1.1.0: new project",
+                                     "(3/3) Removed unused project github.com"}
+    assert not (ensured.project / "vendor/github.com/other").exists()
+    assert ensured.read("Gopkg.lock") == lock
+    assert_consistent(ensured)
+
+
+def test_vendor_git_dir_is_kept(ensured):
+    ensured.write("vendor/.git", "gitdir: elsewhere\n")
+    ensured.write(f"vendor/{LIB}/lib.go", "package lib\n")
+    ensured.dep("ensure", ok=True)
+    assert ensured.read("vendor/.git") == "gitdir: elsewhere\n"
+    assert ensured.read(f"vendor/{LIB}/lib.go") == PRUNED[LIB]["lib.go"]
+
+
 # -- -no-vendor and -dry-run ------------------------------------------------------------------
 
 
@@ -240,6 +263,7 @@ def test_no_vendor_writes_the_lock_only(ensured, tmp_path):
     ensured.write("main.go", MAIN_GO_EXTRA)
     r = ensured.dep("ensure", "-no-vendor", "-v", ok=True)
     assert wrote_lines(r.stderr) == set()
+    assert dep_lines(r.stderr).endswith("  ✓ found solution with 4 packages from 3 projects\n# Bringing vendor into sync\n")
     assert {k: v for k, v in ensured.snapshot().items() if k.startswith("vendor")} == vendor
     # the digest of the project that is not vendored is still computed (in a scratch dir)
     assert ensured.read("Gopkg.lock") == expected_lock(ensured, tmp_path, extra="v0.2.0",
