@@ -367,6 +367,8 @@ def ensure_add(project: Project, sm, args: list[str], *, no_vendor: bool = False
     for root, instr in plans.items():
         if instr.in_manifest:
             continue
+        if root not in solved:  # dep panics here; the solver should never allow it
+            raise DepError(f"the solution does not contain {root}, which was to be added")
         props = properties_from_version(solved[root].locked_version, instr.pid.source)
         if instr.constraint is not ANY:
             props = ProjectProperties(instr.pid.source, instr.constraint)

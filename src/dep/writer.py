@@ -256,7 +256,8 @@ class WritePlan:
                 what = "unused project" if os.path.isdir(os.path.join(vendor, name)) else "orphaned file"
                 log(f"({k}/{total}) Removed {what} {name}")
         for name in sorted(n for n, r in self.changed.items() if r is Reason.PRESERVED):
-            txn.keep_vendored(name)
+            if os.path.lexists(os.path.join(vendor, name)):  # a noverify project may be locked but absent
+                txn.keep_vendored(name)
         _carry_git(txn, root)
         txn.vendor_dir  # noqa: B018 -- even with nothing to write, vendor/ is rebuilt
 
