@@ -182,7 +182,9 @@ def _solve(project: Project, lock: Lock, bridge, trace: Log | None) -> Lock:
     except BadOptsFailure as e:
         raise InitError(f"init failed: validation of solve parameters failed: validateParams: {e}") from None
     except DepError as e:
-        raise InitError(f"init failed: unable to solve the dependency graph: Solving failure: {e}") from None
+        failure = InitError(f"init failed: unable to solve the dependency graph: Solving failure: {e}")
+        failure.explanation = getattr(e, "explanation", "")  # printed after dep's text
+        raise failure from None
     # Imported entries the solve kept carry no prune options yet: every entry gets the manifest's.
     projects = [p.replace(prune_opts=manifest.prune.options_for(p.name)) for p in solution.projects]
     return Lock(projects, solution.input_imports)

@@ -456,10 +456,13 @@ def test_unsolvable_constraint(ensured):
     before = ensured.snapshot()
     r = ensured.dep("ensure")
     assert r.returncode == 1 and r.stdout == ""
-    lines = r.stderr.splitlines()
+    failure, explanation = r.stderr.split("\n\n", 1)
+    lines = failure.splitlines()
     assert lines[0] == f"Solving failure: No versions of {LIB} met constraints:"
     # the locked version is tried first, then the rest newest first, then branches
     assert [line.split(":")[0] for line in lines[1:]] == ["\tv1.1.0", "\tv2.0.0", "\tv1.0.0", "\tmaster", "\tdev"]
+    # then our plain-words account, naming the rule and where it comes from
+    assert explanation.startswith("In plain words:\n") and "^3.0.0" in explanation, explanation
     assert lines[1] == (f"\tv1.1.0: Could not introduce {LIB}@v1.1.0, as it is not allowed by constraint ^3.0.0 "
                         "from project github.com/acme/app.")
     assert ensured.snapshot() == before

@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None, out: io.TextIOBase | None = None, err: i
     except DepError as e:
         err.write(getattr(e, "details", ""))
         err.write(f"{e}\n")
+        explanation = getattr(e, "explanation", "")
+        if explanation:  # after dep's own text, so scripts matching it still do
+            err.write(f"\n{explanation}\n")
         return 1
     except KeyboardInterrupt:
         err.write("interrupted\n")
