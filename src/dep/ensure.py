@@ -62,7 +62,7 @@ def deduce_roots(paths: list[str], sm, known: frozenset[str] = frozenset()) -> l
     result: dict[str, str | DepError] = {}
     rest = []
     for path in paths:
-        root = next((r for r in known if path == r or path.startswith(r + "/")), None)
+        root = max((r for r in known if path == r or path.startswith(r + "/")), key=len, default=None)
         if root is not None:
             result[path] = root
         else:
