@@ -31,4 +31,3 @@ def test_a_noverify_project_dropped_from_the_lock_and_absent_from_vendor(tmp_pat
     p.execute(str(tmp_path), sm=None)
     assert (tmp_path / "Gopkg.lock").read_text() == render_lock(new)
     assert sorted(os.listdir(tmp_path / "vendor/github.com/acme")) == ["util"]
-
