@@ -22,6 +22,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from dep.digest import digest_from_directory
 from tests.gitrepos import commit, make_repo
 
@@ -176,6 +178,20 @@ def make_world(template, tmp_path) -> World:
     base = tmp_path / "w"
     shutil.copytree(template, base, symlinks=True)
     return World(base)
+
+
+# Fixtures for the test modules to import: the template is built once per module.
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    base = tmp_path_factory.mktemp("ensure-template")
+    build_template(base)
+    return base
+
+
+@pytest.fixture
+def world(template, tmp_path):
+    return make_world(template, tmp_path)
 
 
 def pruned_tree(tmp_path, project: str, files: dict):

@@ -15,8 +15,8 @@ import subprocess
 import pytest
 
 from tests.e2e.ensure_world import (
-    HEADER, LIB_GO, MAIN_GO, MAIN_GO_EXTRA, MANIFEST, PRUNED, UTIL_GO, build_template, digest_of, lock_text,
-    locked, make_world,
+    HEADER, LIB_GO, MAIN_GO, MAIN_GO_EXTRA, MANIFEST, PRUNED, UTIL_GO, digest_of, lock_text, locked,
+    template, world,  # noqa: F401 -- fixtures
 )
 
 LIB, UTIL, EXTRA = "github.com/acme/lib", "github.com/acme/util", "github.com/acme/extra"
@@ -24,18 +24,6 @@ EXTRA_GO = "package extra\n\n// E is used by the app.\nconst E = {}\n"
 NOT_IMPORTED = ('"github.com/acme/extra" is not imported by your project, and has been temporarily added to '
                 'Gopkg.lock and vendor/.\nIf you run "dep ensure" again before actually importing it, it will '
                 'disappear from Gopkg.lock and vendor/.\n')
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    base = tmp_path_factory.mktemp("ensure-template")
-    build_template(base)
-    return base
-
-
-@pytest.fixture
-def world(template, tmp_path):
-    return make_world(template, tmp_path)
 
 
 @pytest.fixture

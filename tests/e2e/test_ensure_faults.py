@@ -20,22 +20,10 @@ import pytest
 
 import dep.txn
 from dep.cli.app import main
-from tests.e2e.ensure_world import LIB_GO, UTIL_GO, build_template, make_world
+from tests.e2e.ensure_world import LIB_GO, UTIL_GO, template, world  # noqa: F401 -- fixtures
 
 LIB, UTIL, EXTRA = "github.com/acme/lib", "github.com/acme/util", "github.com/acme/extra"
 SRC = os.path.join(os.path.dirname(__file__), "..", "..", "src")
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    base = tmp_path_factory.mktemp("faults-template")
-    build_template(base)
-    return base
-
-
-@pytest.fixture
-def world(template, tmp_path):
-    return make_world(template, tmp_path)
 
 
 @pytest.fixture
