@@ -19,7 +19,6 @@ turns round by round so machine load falls on both alike. Prints medians in seco
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -29,7 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import DEP, compile_sources  # noqa: E402
+from common import compile_sources, copy_into_gopath, tree_benchmark_args  # noqa: E402
 
 
 def timed(argv: list[str], cwd: str, env: dict) -> float:
@@ -42,31 +41,18 @@ def timed(argv: list[str], cwd: str, env: dict) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("tree", help="golang/dep v0.5.4 source tree")
-    ap.add_argument("--go-dep", help="dep v0.5.4 binary to time alongside")
-    ap.add_argument("--runs", type=int, default=7)
-    a = ap.parse_args()
+    a, tools = tree_benchmark_args(default_runs=7)
     compile_sources()
-    tools = {"ours": DEP}
-    if a.go_dep:
-        tools["dep"] = [a.go_dep]
     tmp = tempfile.mkdtemp(prefix="dep-bench-ensure-")
     try:
-        projects, caches = {}, {}
-        for name in tools:
-            gopath = os.path.join(tmp, name, "gopath")
-            project = os.path.join(gopath, "src", "github.com", "golang", "dep")
-            shutil.copytree(a.tree, project, symlinks=True, ignore=shutil.ignore_patterns(".git"))
-            projects[name] = project
+        projects = {name: copy_into_gopath(a.tree, os.path.join(tmp, name)) for name in tools}
         times = {(name, s): [] for name in tools for s in ("cold", "warm", "in-sync")}
         for _ in range(a.runs):
             for name, argv in tools.items():
-                project = projects[name]
+                project, gopath = projects[name]
                 cache = os.path.join(tmp, name, "cache")
                 shutil.rmtree(cache, ignore_errors=True)
-                env = dict(os.environ, GOPATH=project.split("/src/")[0], DEPCACHEDIR=cache)
-                caches[name] = cache
+                env = dict(os.environ, GOPATH=gopath, DEPCACHEDIR=cache)
                 shutil.rmtree(os.path.join(project, "vendor"), ignore_errors=True)
                 times[name, "cold"].append(timed(argv + ["ensure", "-vendor-only"], project, env))
                 shutil.rmtree(os.path.join(project, "vendor"))

@@ -15,7 +15,6 @@ tools taking turns run by run, and their outputs are compared. Prints medians in
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -25,29 +24,21 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import DEP, compile_sources  # noqa: E402
+from common import compile_sources, copy_into_gopath, tree_benchmark_args  # noqa: E402
 
 COMMANDS = [["status"], ["status", "-dot"], ["status", "-old"]]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("tree", help="golang/dep v0.5.4 source tree")
-    ap.add_argument("--go-dep", help="dep v0.5.4 binary to time alongside")
-    ap.add_argument("--runs", type=int, default=9)
-    a = ap.parse_args()
+    a, tools = tree_benchmark_args(default_runs=9)
     compile_sources()
-    tools = {"ours": DEP}
-    if a.go_dep:
-        tools["dep"] = [a.go_dep]
     tmp = tempfile.mkdtemp(prefix="dep-bench-status-")
     try:
         where = {}
         for name in tools:
-            project = os.path.join(tmp, name, "gopath", "src", "github.com", "golang", "dep")
-            shutil.copytree(a.tree, project, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+            project, gopath = copy_into_gopath(a.tree, os.path.join(tmp, name))
             os.makedirs(os.path.join(tmp, name, "cache"))
-            where[name] = (project, dict(os.environ, GOPATH=os.path.join(tmp, name, "gopath"), PWD=project,
+            where[name] = (project, dict(os.environ, GOPATH=gopath, PWD=project,
                                          DEPCACHEDIR=os.path.join(tmp, name, "cache")))
         print(f"golang/dep v0.5.4, 15 locked projects, warm cache, {a.runs} runs, medians in seconds")
         for args in COMMANDS:

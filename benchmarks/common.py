@@ -31,3 +31,29 @@ def compile_sources() -> None:
     import compileall
 
     compileall.compile_dir(os.path.join(os.path.dirname(__file__), "..", "src", "dep"), quiet=1)
+
+
+def tree_benchmark_args(default_runs: int):
+    """Arguments of the benchmarks run on a golang/dep v0.5.4 tree, and the tools to time:
+    ``{"ours": argv}``, plus ``"dep"`` with --go-dep."""
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tree", help="golang/dep v0.5.4 source tree")
+    ap.add_argument("--go-dep", help="dep v0.5.4 binary to time alongside")
+    ap.add_argument("--runs", type=int, default=default_runs)
+    a = ap.parse_args()
+    tools = {"ours": DEP}
+    if a.go_dep:
+        tools["dep"] = [a.go_dep]
+    return a, tools
+
+
+def copy_into_gopath(tree: str, base: str) -> tuple[str, str]:
+    """Copy the dep source tree to ``<base>/gopath/src/github.com/golang/dep``; (project, GOPATH)."""
+    import shutil
+
+    gopath = os.path.join(base, "gopath")
+    project = os.path.join(gopath, "src", "github.com", "golang", "dep")
+    shutil.copytree(tree, project, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    return project, gopath
