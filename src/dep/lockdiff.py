@@ -16,7 +16,7 @@ class ProjectDelta(Record):
 
     __slots__ = ("name", "added", "removed", "source_before", "source_after", "version_before",
                  "version_after", "revision_before", "revision_after", "packages_added",
-                 "packages_removed", "prune_before", "prune_after", "hash_changed")
+                 "packages_removed", "prune_before", "prune_after")
 
     def __init__(self, name: str, added: bool = False, removed: bool = False, **props) -> None:
         self.name = name
@@ -32,8 +32,7 @@ class ProjectDelta(Record):
                    version_before=a.version, version_after=b.version,
                    revision_before=a.revision, revision_after=b.revision,
                    packages_added=sorted(pb - pa), packages_removed=sorted(pa - pb),
-                   prune_before=a.prune_opts, prune_after=b.prune_opts,
-                   hash_changed=a.digest != b.digest)
+                   prune_before=a.prune_opts, prune_after=b.prune_opts)
 
     @property
     def source_changed(self) -> bool:
