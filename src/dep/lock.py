@@ -5,7 +5,9 @@ from __future__ import annotations
 from dep.digest import EMPTY_DIGEST, VersionedDigest, parse_digest
 from dep.errors import DepError, LockError
 from dep.prune import PruneOptions, parse_prune_options
+from dep.gofmt import go_quote
 from dep.records import Record
+from dep.safepath import import_path_problem, package_path_problem
 from dep.tomlfmt import string_array, toml_string
 from dep.tomlread import TOMLError, loads
 from dep.versions import Branch, PairedVersion, Revision, Version, parse_version
@@ -135,6 +137,10 @@ def _from_raw(raw: dict) -> Lock:
 
 def _project_from_raw(entry: dict) -> LockedProject:
     name = _typed(entry, "name", str, "", "projects: ")
+    problem = import_path_problem(name)
+    if problem is not None:
+        raise LockError(f"invalid project name {go_quote(name)}: {problem}; "
+                        "a project name must be an import path such as github.com/user/repo")
     where = f"project {name}: " if name else "projects: "
     revision = _typed(entry, "revision", str, "", where)
     branch = _typed(entry, "branch", str, "", where)
@@ -150,12 +156,18 @@ def _project_from_raw(entry: dict) -> LockedProject:
     elif not revision:
         raise LockError(f"lock file has entry for {name}, but specifies no branch or version")
     digest_text = _typed(entry, "digest", str, "", where)
+    packages = _strings(entry, "packages", where)
+    for pkg in packages:
+        problem = package_path_problem(pkg)
+        if problem is not None:
+            raise LockError(f"{where}invalid package {go_quote(pkg)}: {problem}; "
+                            "a package is \".\" or a path relative to the project root")
     return LockedProject(
         name=name,
         revision=revision,
         version=version,
         source=_typed(entry, "source", str, "", where),
-        packages=_strings(entry, "packages", where),
+        packages=packages,
         prune_opts=parse_prune_options(_typed(entry, "pruneopts", str, "", where), name),
         digest=parse_digest(digest_text) if digest_text else EMPTY_DIGEST,
     )

@@ -114,20 +114,24 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
 
     Exports run in parallel on the source manager's pool; the caller owns ``vendor_dir`` (a
     staging directory) and decides what gets swapped in. A tree pruned the same way before
-    is copied from the cache dir instead (``dep.sources.exportcache``).
+    is copied from the cache dir instead (``dep.sources.exportcache``). Every destination is
+    made by ``safepath.make_project_dir``, and a project whose root lies inside another's is
+    written after that one is done, so no export ever writes through a symlink another
+    project's tree put in vendor/.
     """
     if not jobs:
         return []
     from dep.bridge import ProjectIdentifier
     from dep.digest import digest_from_directory, parse_digest
     from dep.errors import DepError
+    from dep.safepath import make_project_dir
     from dep.sources.exportcache import ExportCache, entry_key
 
     cache = ExportCache(sm.cachedir)
 
     def one(job):
         p, options = job
-        dest = os.path.join(vendor_dir, p.name)
+        dest = make_project_dir(vendor_dir, p.name)
         key = entry_key(p.name, p.source, p.revision, options, p.packages)
         cached = cache.copy_out(key, dest)
         if cached is not None:
@@ -135,6 +139,7 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
                 return parse_digest(cached)
             except DepError:
                 shutil.rmtree(dest, ignore_errors=True)
+                os.mkdir(dest)
         pid = ProjectIdentifier(p.name, p.source)
         used = frozenset(p.packages)
         src = sm.source(pid)
@@ -146,4 +151,22 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
             cache.store(key, dest, str(digest))
         return digest
 
-    return sm.run_parallel(jobs, one)
+    digests: list = [None] * len(jobs)
+    for wave in nesting_waves([p.name for p, _ in jobs]):
+        for i, digest in zip(wave, sm.run_parallel([jobs[i] for i in wave], one)):
+            digests[i] = digest
+    return digests
+
+
+def nesting_waves(names: list[str]) -> list[list[int]]:
+    """Indexes of ``names`` in rounds: a name lying below another (``a/b`` below ``a``)
+    comes in a later round than it, so nested project roots are written after their parents."""
+    present = set(names)
+    depth = []
+    for name in names:
+        parts = name.split("/")
+        depth.append(sum("/".join(parts[:k]) in present for k in range(1, len(parts))))
+    waves: list[list[int]] = [[] for _ in range(max(depth) + 1)]
+    for i, d in enumerate(depth):
+        waves[d].append(i)
+    return waves

@@ -16,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for gitr
 
 from gitrepos import Exec, Link, add_submodule, commit, git, make_repo  # noqa: E402
 
+import dep.sources.git as gitmod  # noqa: E402
+
 from dep.sources.cache import MetadataCache, source_dir_name  # noqa: E402
 from dep.sources.deduce import filter_gopkg_in_versions
 from dep.sources.git import (  # noqa: E402
@@ -237,15 +239,45 @@ def test_export_writes_files_exec_bits_symlinks_and_no_git(upstream, tmp_path):
     assert stat.S_ISREG(os.lstat(dest / "README").st_mode)
 
 
-def test_export_over_an_existing_tree_replaces_entries(upstream, tmp_path):
+def _tree_with_twice_the_same_name(repo_path, dir_first: bool) -> str:
+    """A commit whose root tree names ``sub`` twice: a directory holding ``x.go`` and a
+    symlink to ``outside`` (git mktree sorts entries; a hostile tree need not be sorted)."""
+    blob = git(repo_path, "hash-object", "-w", "--stdin", input=b"package x\n")
+    sub = git(repo_path, "mktree", input=f"100644 blob {blob}\tx.go\n".encode())
+    link = git(repo_path, "hash-object", "-w", "--stdin", input=str(repo_path.parent / "outside").encode())
+    entries = [b"40000 sub\0" + bytes.fromhex(sub), b"120000 sub\0" + bytes.fromhex(link)]
+    if not dir_first:
+        entries.reverse()
+    tree = git(repo_path, "hash-object", "-w", "-t", "tree", "--literally", "--stdin", input=b"".join(entries))
+    rev = git(repo_path, "commit-tree", tree, "-m", "twice")
+    git(repo_path, "tag", "twice" + str(dir_first), rev)
+    return rev
+
+
+@pytest.mark.parametrize("dir_first", [True, False])
+def test_a_tree_naming_one_path_twice_writes_nothing_outside(tmp_path, dir_first):
+    repo = make_repo(tmp_path / "up", [{"files": {"main.go": "package main\n"}}])
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    rev = _tree_with_twice_the_same_name(Path(repo.path), dir_first)
+    GitSource(repo.url, str(tmp_path / "cache")).export(rev, str(tmp_path / "out"))
+    assert os.listdir(outside) == []
+    assert os.listdir(tmp_path / "out") == ["sub"]
+
+
+def test_an_export_never_replaces_or_follows_what_is_already_there(upstream, tmp_path):
+    """Exports go into fresh directories; something already at a path the tree names (as a
+    second entry a case-insensitive file system folds onto the first would be) is refused,
+    never replaced nor written through."""
     dest = tmp_path / "out"
-    (dest / "pkg").mkdir(parents=True)
-    (dest / "main.go").symlink_to("/etc/passwd")
-    (dest / "run.sh").mkdir()
-    (dest / "link.go").write_text("old")
-    GitSource(upstream.url, str(tmp_path / "cache")).export("v1.0.0", str(dest))
-    assert (dest / "main.go").read_text() == "package main\n" and not (dest / "main.go").is_symlink()
-    assert (dest / "run.sh").is_file() and os.readlink(dest / "link.go") == "main.go"
+    dest.mkdir()
+    victim = tmp_path / "victim.go"
+    victim.write_text("keep")
+    (dest / "main.go").symlink_to(victim)
+    with pytest.raises(SourceError, match="'main.go' occurs twice in its tree"):
+        GitSource(upstream.url, str(tmp_path / "cache")).export("v1.0.0", str(dest))
+    assert victim.read_text() == "keep"
+
 
 
 def test_clone_from_a_repository_with_alternates(upstream, tmp_path):
@@ -370,7 +402,13 @@ def test_analysis_dir_has_go_files_and_all_dirs(upstream, tmp_path):
 # Submodules
 
 
-def test_export_includes_nested_submodules(tmp_path):
+def allow_local_submodules(config) -> None:
+    """What a user does to let submodules use the file transport, as git requires since 2.38.1."""
+    config.write_text(config.read_text() + '[protocol "file"]\n\tallow = always\n')
+
+
+def test_export_includes_nested_submodules(tmp_path, isolated_git_config):
+    allow_local_submodules(isolated_git_config)
     leaf = make_repo(tmp_path / "leaf", [{"files": {"leaf.go": "package leaf\n", "tool": Exec("#!/bin/sh\n")}}])
     mid = make_repo(tmp_path / "mid", [{"files": {"mid.go": "package mid\n"}}])
     mid_rev = add_submodule(mid.path, "third_party/leaf", leaf.url, leaf.commits[0])
@@ -403,7 +441,8 @@ def test_export_includes_nested_submodules(tmp_path):
         assert not (Path(d) / "vendored/mid/third_party/leaf/tool").exists()
 
 
-def test_submodule_moved_upstream_is_fetched(tmp_path):
+def test_submodule_moved_upstream_is_fetched(tmp_path, isolated_git_config):
+    allow_local_submodules(isolated_git_config)
     leaf = make_repo(tmp_path / "leaf", [{"files": {"a.go": "package a\n"}}])
     top = make_repo(tmp_path / "top", [{"files": {"top.go": "package top\n"}}])
     first = add_submodule(top.path, "leaf", leaf.url, leaf.commits[0])
@@ -473,8 +512,48 @@ def test_insteadof_applies_to_submodule_urls(tmp_path, isolated_git_config):
     rev = add_submodule(top.path, "leaf", "https://example.invalid/leaf", leaf.commits[0])
     isolated_git_config.write_text(
         f'[url "{(tmp_path / "repos").as_uri()}/"]\n\tinsteadOf = https://example.invalid/\n')
+    allow_local_submodules(isolated_git_config)
     GitSource(top.url, str(tmp_path / "cache")).export(rev, str(tmp_path / "o"))
     assert (tmp_path / "o/leaf/a.go").exists()
+
+
+@pytest.mark.parametrize("how", ["absolute", "file-url", "relative", "insteadof"])
+def test_local_submodule_urls_are_refused_unless_git_config_allows_them(tmp_path, isolated_git_config, how):
+    """A repository's .gitmodules must not make us read another repository on this machine
+    (git refuses the file transport for submodules by default since 2.38.1)."""
+    secret = make_repo(tmp_path / "repos" / "secret", [{"files": {"key.go": "package secret\n"}}])
+    top = make_repo(tmp_path / "top", [{"files": {"top.go": "package top\n"}}])
+    url = {"absolute": secret.path, "file-url": secret.url, "relative": "../repos/secret",
+           "insteadof": "https://example.invalid/secret"}[how]
+    rev = add_submodule(top.path, "leaf", url, secret.commits[0])
+    isolated_git_config.write_text(
+        f'[url "{(tmp_path / "repos").as_uri()}/"]\n\tinsteadOf = https://example.invalid/\n')
+    src = GitSource(top.url, str(tmp_path / "cache"))
+    src.export(rev, str(tmp_path / "o"))
+    assert os.listdir(tmp_path / "o/leaf") == []
+    assert len(src.warnings) == 1 and "is a local path" in src.warnings[0]
+    assert "protocol.file.allow" in src.warnings[0]
+    allow_local_submodules(isolated_git_config)
+    GitSource(top.url, str(tmp_path / "cache2")).export(rev, str(tmp_path / "o2"))
+    assert (tmp_path / "o2/leaf/key.go").exists()
+
+
+def test_submodule_exports_are_bounded_per_project(tmp_path, isolated_git_config, monkeypatch):
+    """Three gitlinks a level, nested three deep: without a bound the export grows as 3**depth."""
+    allow_local_submodules(isolated_git_config)
+    monkeypatch.setattr(gitmod, "_MAX_SUBMODULES", 5)
+    url, rev = None, None
+    for level in range(4):
+        repo = make_repo(tmp_path / f"r{level}", [{"files": {"a.go": "package a\n"}}])
+        rev = repo.commits[-1]
+        for k in range(3 if url else 0):
+            rev = add_submodule(repo.path, f"s{k}", url, prev)
+        url, prev = repo.url, rev
+    src = GitSource(url, str(tmp_path / "cache"))
+    src.export(rev, str(tmp_path / "o"))
+    written = sum(1 for _, _, files in os.walk(tmp_path / "o") if "a.go" in files)
+    assert written == 1 + 5  # the project itself and five of its 3 + 9 + 27 submodules
+
 
 
 def test_git_config_global_unset_reads_xdg_and_home(upstream, monkeypatch, tmp_path):

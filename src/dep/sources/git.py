@@ -137,6 +137,21 @@ def resolve_url(url: str) -> str:
     return out
 
 
+def _local_submodules_allowed() -> bool:
+    """git's ``protocol.file.allow`` for a submodule: since git 2.38.1 the default, ``user``,
+    lets only commands the user typed use the file transport, so a repository's .gitmodules
+    cannot make git read another local repository unless the user set ``always``."""
+    found: dict = {}  # protocol.file.allow wins over protocol.allow; later files win
+    for cf in _load_configs():
+        for key in ((b"protocol", b"file"), (b"protocol",)):
+            try:
+                found[key] = cf.get(key, b"allow")
+            except KeyError:
+                pass
+    allow = found.get((b"protocol", b"file"), found.get((b"protocol",), b"user"))
+    return allow.decode("utf-8", "replace").strip().lower() == "always"
+
+
 def _dulwich_config():
     """The user's config for dulwich's transports, minus url.* sections (already applied)."""
     from dulwich.config import StackedConfig
@@ -439,6 +454,7 @@ def _is_local_damage(e: BaseException) -> bool:
 _SUBMODULE_SOURCES: dict = {}
 _SUBMODULE_LOCK = threading.Lock()
 _MAX_SUBMODULE_DEPTH = 16
+_MAX_SUBMODULES = 64  # per exported project, all levels together
 
 
 class GitSource(VCSSource):
@@ -910,15 +926,16 @@ class GitSource(VCSSource):
         return self._with_repair(run)
 
     def export(self, rev: str, dest: str, *, only=None) -> None:
-        """Write the tree of ``rev`` into ``dest``: files (exec bits kept), symlinks, and each
-        submodule's pinned commit (fetched into the cache, recursively). No ``.git``.
+        """Write the tree of ``rev`` into ``dest`` (new or empty): files (exec bits kept),
+        symlinks, and each submodule's pinned commit (fetched into the cache, recursively,
+        within ``_MAX_SUBMODULES``). No ``.git``.
 
         ``only(relpath) -> bool`` may skip regular files (directories and symlinks are always
         written); used for package analysis.
         """
-        self._export(rev, dest, only, 0)
+        self._export(rev, dest, only, 0, [_MAX_SUBMODULES])
 
-    def _export(self, rev: str, dest: str, only, depth: int) -> bool:
+    def _export(self, rev: str, dest: str, only, depth: int, budget: list[int]) -> bool:
         if depth > _MAX_SUBMODULE_DEPTH:
             raise SourceError(f"submodules nested too deeply in {self.url}", self.url)
 
@@ -926,7 +943,7 @@ class GitSource(VCSSource):
             commit = self._ensure_commit(rev)
             os.makedirs(dest, exist_ok=True)
             with self._repo() as repo:
-                return self._write_tree(repo, commit, os.fsencode(dest), only, depth)
+                return self._write_tree(repo, commit, os.fsencode(dest), only, depth, budget)
 
         return self._with_repair(run)
 
@@ -950,8 +967,14 @@ class GitSource(VCSSource):
             raise SourceError(f"the git repository for {self.url} is damaged ({first}; then {cause})",
                               self.url, cause) from None
 
-    def _write_tree(self, repo, commit: bytes, dest: bytes, only, depth: int) -> bool:
-        """Write the commit's tree under ``dest``; returns True if a ``*.go`` symlink was seen."""
+    def _write_tree(self, repo, commit: bytes, dest: bytes, only, depth: int, budget: list[int]) -> bool:
+        """Write the commit's tree under ``dest``; returns True if a ``*.go`` symlink was seen.
+
+        ``dest`` starts empty, so every name is created new (``O_EXCL``, ``mkdir``, never
+        replacing what is there): a tree that names one path twice (a duplicate entry, or two
+        names one file system takes as the same) is refused, since its second entry could
+        turn a directory written a moment ago into a symlink that the next files would be
+        written through."""
         from dulwich.objects import S_ISGITLINK, Blob
 
         obj = repo[commit]
@@ -969,33 +992,32 @@ class GitSource(VCSSource):
                     raise SourceError(f"invalid path {os.fsdecode(rel + name)!r} in {self.url}", self.url)
                 relpath = rel + name
                 full = dest + b"/" + relpath
-                if _stat.S_ISDIR(mode):
-                    _mkdir_fresh(full)
-                    stack.append((sha, relpath + b"/"))
-                elif S_ISGITLINK(mode):
-                    _mkdir_fresh(full)
-                    submodules.append((relpath, sha))
-                elif _stat.S_ISLNK(mode):
-                    target = store[sha].data
-                    if name.endswith(b".go"):
-                        saw_go_link = True
-                    try:
-                        os.symlink(target, full)
-                    except FileExistsError:
-                        _remove_existing(full)
-                        os.symlink(target, full)
-                else:
+                try:
+                    if _stat.S_ISDIR(mode):
+                        os.mkdir(full)
+                        stack.append((sha, relpath + b"/"))
+                        continue
+                    if S_ISGITLINK(mode):
+                        os.mkdir(full)
+                        submodules.append((relpath, sha))
+                        continue
+                    if _stat.S_ISLNK(mode):
+                        if name.endswith(b".go"):
+                            saw_go_link = True
+                        os.symlink(store[sha].data, full)
+                        continue
                     if only is not None and not only(os.fsdecode(relpath)):
                         continue
                     type_num, data = store.get_raw(sha)
                     if type_num != Blob.type_num:
                         raise _Corrupt(f"{sha.decode()} is not a blob")
-                    perm = 0o777 if mode & 0o111 else 0o666
-                    try:
-                        fd = os.open(full, _CREATE_FLAGS, perm)
-                    except FileExistsError:
-                        _remove_existing(full)
-                        fd = os.open(full, _CREATE_FLAGS, perm)
+                    fd = os.open(full, _CREATE_FLAGS, 0o777 if mode & 0o111 else 0o666)
+                except FileExistsError:
+                    raise SourceError(
+                        f"{self.url} at {commit.decode()}: the path {os.fsdecode(relpath)!r} occurs twice "
+                        "in its tree (a duplicate entry, or names this file system does not tell apart); "
+                        "refusing to export it", self.url) from None
+                else:
                     try:
                         view = memoryview(data)
                         while view:
@@ -1012,10 +1034,20 @@ class GitSource(VCSSource):
                 if not url:
                     self._skip_submodule(subdir, f"no url found for submodule path '{rel}' in .gitmodules")
                     continue
+                if budget[0] <= 0:
+                    self._skip_submodule(subdir, f"submodule '{rel}': more than {_MAX_SUBMODULES} submodules "
+                                                 "in one project; the rest are left empty, as dep leaves them")
+                    continue
+                if _is_local(resolve_url(url)) is not None and not _local_submodules_allowed():
+                    self._skip_submodule(subdir, f"submodule '{rel}': its URL {url} is a local path; git "
+                                                 "refuses that for submodules unless protocol.file.allow is "
+                                                 "'always' in your git config")
+                    continue
+                budget[0] -= 1
                 sub = _submodule_source(url, self.cachedir, self.metadata)
                 sub_only = None if only is None else (lambda p, _r=rel, _o=only: _o(_r + "/" + p))
                 try:
-                    if sub._export(sha.decode("ascii"), os.fsdecode(subdir), sub_only, depth + 1):
+                    if sub._export(sha.decode("ascii"), os.fsdecode(subdir), sub_only, depth + 1, budget):
                         saw_go_link = True
                 except SourceError as e:
                     self._skip_submodule(subdir, f"submodule '{rel}': {e}")
@@ -1051,10 +1083,10 @@ class GitSource(VCSSource):
         might point at a skipped file."""
         tmp = tempfile.mkdtemp(prefix="dep-analysis-")
         try:
-            if self._export(rev, tmp, _go_only, 0):
+            if self._export(rev, tmp, _go_only, 0, [_MAX_SUBMODULES]):
                 shutil.rmtree(tmp)
                 os.mkdir(tmp)
-                self._export(rev, tmp, None, 0)
+                self._export(rev, tmp, None, 0, [_MAX_SUBMODULES])
             yield tmp
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -1114,23 +1146,6 @@ def _copy_file(src: str, dst: str) -> None:
 
 def _go_only(rel: str) -> bool:
     return rel.endswith(".go")
-
-
-def _mkdir_fresh(path: bytes) -> None:
-    try:
-        os.mkdir(path)
-    except FileExistsError:
-        if not os.path.isdir(path) or os.path.islink(path):
-            os.remove(path)
-            os.mkdir(path)
-
-
-def _remove_existing(path: bytes) -> None:
-    if os.path.lexists(path):
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.remove(path)
 
 
 def _norm_parts(parts: list[str]) -> list[str] | None:
