@@ -744,3 +744,40 @@ def test_importing_git_module_does_not_load_dulwich():
     code = "import sys, dep.sources.git, dep.sources.cache, dep.sources.vcs; print('dulwich' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+# ---------------------------------------------------------------------------------------------
+# Blobs are streamed: loose objects, whole pack entries and deltified ones
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_large_blobs_export_byte_for_byte(tmp_path, packed):
+    noise = os.urandom(3 << 20)  # spans several of the streaming chunks
+    text = b"package x // a line that compresses well\n" * 100_000
+    repo = make_repo(tmp_path / "up", [{"files": {"noise.bin": noise, "text.go": text}, "tag": "v1"},
+                                       {"files": {"noise.bin": noise + b"more"}, "tag": "v2"}])
+    if packed:
+        git(repo.path, "gc", "-q", "--aggressive")  # v1's noise.bin becomes a delta of v2's
+        assert "blob" in git(repo.path, "verify-pack", "-v", *Path(repo.path, ".git/objects/pack").glob("*.idx"))
+    src = GitSource(repo.url, str(tmp_path / "cache"))
+    for tag, want in (("v1", noise), ("v2", noise + b"more")):
+        src.export(tag, str(tmp_path / tag))
+        assert (tmp_path / tag / "noise.bin").read_bytes() == want
+        assert (tmp_path / tag / "text.go").read_bytes() == text
+
+
+def test_a_blob_shorter_than_its_header_says_is_damage(tmp_path):
+    import zlib
+
+    repo = make_repo(tmp_path / "up", [{"files": {"a.go": "package a\n"}, "tag": "v1"}])
+    src = GitSource(repo.url, str(tmp_path / "cache"))
+    src.export("v1", str(tmp_path / "ok"))
+    blob = git(repo.path, "rev-parse", "v1:a.go")
+    loose = Path(src.path, ".git/objects", blob[:2], blob[2:])
+    assert loose.exists()  # a local clone copies loose objects as they are
+    loose.chmod(0o644)
+    loose.write_bytes(zlib.compress(b"blob 99\0package a\n"))
+    src2 = GitSource(repo.url, str(tmp_path / "cache"))
+    src2.export("v1", str(tmp_path / "again"))  # the damaged clone is replaced and the export redone
+    assert (tmp_path / "again/a.go").read_text() == "package a\n"
+    assert src2.ops.get("clone") == 1

@@ -942,8 +942,13 @@ class GitSource(VCSSource):
         def run():
             commit = self._ensure_commit(rev)
             os.makedirs(dest, exist_ok=True)
+            if attempts:  # a retry after repairing the clone: start again from empty
+                _empty_dir(dest)
+            attempts.append(1)
             with self._repo() as repo:
                 return self._write_tree(repo, commit, os.fsencode(dest), only, depth, budget)
+
+        attempts: list[int] = []
 
         return self._with_repair(run)
 
@@ -975,7 +980,7 @@ class GitSource(VCSSource):
         names one file system takes as the same) is refused, since its second entry could
         turn a directory written a moment ago into a symlink that the next files would be
         written through."""
-        from dulwich.objects import S_ISGITLINK, Blob
+        from dulwich.objects import S_ISGITLINK
 
         obj = repo[commit]
         tree_sha = obj.tree
@@ -1008,9 +1013,6 @@ class GitSource(VCSSource):
                         continue
                     if only is not None and not only(os.fsdecode(relpath)):
                         continue
-                    type_num, data = store.get_raw(sha)
-                    if type_num != Blob.type_num:
-                        raise _Corrupt(f"{sha.decode()} is not a blob")
                     fd = os.open(full, _CREATE_FLAGS, 0o777 if mode & 0o111 else 0o666)
                 except FileExistsError:
                     raise SourceError(
@@ -1019,10 +1021,11 @@ class GitSource(VCSSource):
                         "refusing to export it", self.url) from None
                 else:
                     try:
-                        view = memoryview(data)
-                        while view:
-                            n = os.write(fd, view)
-                            view = view[n:]
+                        for chunk in _blob_chunks(store, sha):
+                            view = memoryview(chunk)
+                            while view:
+                                n = os.write(fd, view)
+                                view = view[n:]
                     finally:
                         os.close(fd)
         if submodules:
@@ -1136,6 +1139,96 @@ def _write_packed_refs(repo, changes: Mapping[bytes, bytes | None], peeled: Mapp
             pass
 
 
+_CHUNK = 1 << 20
+_BLOB_TYPE = 3  # git's object type number for a blob, in packs and loose headers alike
+
+
+def _blob_chunks(store, sha: bytes) -> Iterator[bytes]:
+    """The content of blob ``sha`` in pieces of about a MiB, decompressed as it is read, so
+    a large file costs a MiB of memory rather than several times its size. Deltified pack
+    entries (their base is needed whole anyway) come through dulwich's resolver."""
+    from dulwich.objects import hex_to_sha
+
+    raw = hex_to_sha(sha)
+    for pack in store.packs:
+        try:
+            offset = pack.index.object_offset(raw)
+        except KeyError:
+            continue
+        return _pack_blob_chunks(pack, offset, sha)
+    path = store._get_shafile_path(sha)
+    if os.path.exists(path):
+        return _loose_blob_chunks(path, sha)
+    type_num, data = store.get_raw(sha)  # alternates: rare, and whole
+    if type_num != _BLOB_TYPE:
+        raise _Corrupt(f"{sha.decode()} is not a blob")
+    return iter((data,))
+
+
+def _inflate(f, d, expected: int, sha: bytes) -> Iterator[bytes]:
+    """Decompress the rest of the zlib stream ``d`` is reading from ``f``, at most a chunk
+    of output at a time (a small, very compressible input must not expand all at once)."""
+    n = 0
+    data = b""
+    while not d.eof:
+        if not data:
+            data = f.read(_CHUNK)
+            if not data:
+                break
+        out = d.decompress(data, _CHUNK)
+        data = d.unconsumed_tail
+        n += len(out)
+        if n > expected:
+            break
+        if out:
+            yield out
+    if n != expected or not d.eof:
+        raise _Corrupt(f"object {sha.decode()} does not have the size its header gives")
+
+
+def _pack_blob_chunks(pack, offset: int, sha: bytes) -> Iterator[bytes]:
+    import zlib
+
+    with open(pack.data.path, "rb") as f:
+        f.seek(offset)
+        byte = f.read(1)[0]
+        type_num, size, shift = (byte >> 4) & 7, byte & 15, 4
+        while byte & 0x80:
+            byte = f.read(1)[0]
+            size |= (byte & 0x7F) << shift
+            shift += 7
+        if type_num not in (_BLOB_TYPE, 6, 7):  # 6, 7: offset and reference deltas
+            raise _Corrupt(f"{sha.decode()} is not a blob")
+        if type_num != _BLOB_TYPE:
+            resolved_type, chunks = pack.resolve_object(offset, *pack.data.get_object_at(offset))
+            if resolved_type != _BLOB_TYPE:
+                raise _Corrupt(f"{sha.decode()} is not a blob")
+            yield from chunks if isinstance(chunks, list) else (chunks,)
+            return
+        yield from _inflate(f, zlib.decompressobj(), size, sha)
+
+
+def _loose_blob_chunks(path: str, sha: bytes) -> Iterator[bytes]:
+    import zlib
+
+    with open(path, "rb") as f:
+        d = zlib.decompressobj()
+        head = b""
+        while b"\0" not in head:
+            data = f.read(64)
+            if not data or len(head) > 64:
+                raise _Corrupt(f"loose object {sha.decode()} has no header")
+            head += d.decompress(data)
+        header, _, first = head.partition(b"\0")
+        kind, _, size_text = header.partition(b" ")
+        if kind != b"blob" or not size_text.isdigit():
+            raise _Corrupt(f"{sha.decode()} is not a blob")
+        size = int(size_text)
+        if first:
+            yield first
+        yield from _inflate(f, d, size - len(first), sha)
+
+
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -1146,6 +1239,16 @@ def _copy_file(src: str, dst: str) -> None:
 
 def _go_only(rel: str) -> bool:
     return rel.endswith(".go")
+
+
+def _empty_dir(path: str) -> None:
+    """Remove everything inside ``path`` (symlinks as links, never what they point at)."""
+    with os.scandir(path) as entries:
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                shutil.rmtree(e.path)
+            else:
+                os.remove(e.path)
 
 
 def _norm_parts(parts: list[str]) -> list[str] | None:
