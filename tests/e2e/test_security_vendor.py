@@ -148,3 +148,20 @@ def test_a_nested_root_is_written_after_its_enclosing_project(world):
         vendor = project / "vendor/github.com/acme/a"
         assert (vendor / "a.go").exists() and (vendor / "sub/b.go").exists()
         assert (vendor / "sub/keep/notes.txt").read_text() == "pwned\n"
+
+
+def test_a_dependencys_local_submodule_is_not_read(world):
+    """A dependency's .gitmodules naming a repository on this machine (a path or file://) is
+    not followed: the submodule stays an empty directory (which pruning then removes), as dep
+    leaves every submodule."""
+    from tests.gitrepos import add_submodule
+
+    tmp_path, up, project, env, canary = world
+    secret = make_repo(tmp_path / "secret", [{"files": {"key.go": "package secret\n"}}])
+    rev = add_submodule(up.path, "leak", secret.url, secret.commits[0], tag="v1.1.0")
+    (project / "Gopkg.toml").write_text("")
+    (project / "Gopkg.lock").write_text(lock(locked("github.com/acme/lib", rev, pruneopts="")))
+    r = dep(project, env, "ensure", "-vendor-only")
+    assert r.returncode == 0, r.stderr
+    assert (project / "vendor/github.com/acme/lib/lib.go").exists()
+    assert not (project / "vendor/github.com/acme/lib/leak/key.go").exists()
