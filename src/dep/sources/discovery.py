@@ -12,6 +12,12 @@ the same places: unquoted attribute values, attributes without values, any tag c
 unknown entities pass; a ``<`` inside a quoted value, ``--`` inside a comment or invalid
 UTF-8 stop the scan (an error only if no go-import tag was seen before).
 
+A server is untrusted: each request has a total deadline (``DEPDISCOVERYTIMEOUT`` seconds,
+default 60; a per-read timeout alone lets a trickling server hold us for ever), at most
+``MAX_PAGE`` bytes of a page are read, a redirect's body is not read at all, and the repo
+root must be a URL with a scheme ``go get`` knows for its VCS: never ``file://`` or a local
+path (as Go's validateRepoRoot), never a host or user starting with ``-``.
+
 :class:`Discoverer` is the per-run cache (thread-safe; concurrent requests for the same
 page share one HTTP request). ``urllib`` is imported only when a request is made.
 """
@@ -28,11 +34,12 @@ from dep.sources.deduce import DeduceError, GoURL, _q
 from dep.sources.netrc import NetrcEntry, basic_auth_header, go_fields, read_netrc
 
 __all__ = [
-    "DEFAULT_TIMEOUT", "Discoverer", "Discovery", "MetaImport", "MetadataError",
+    "DEFAULT_TIMEOUT", "MAX_PAGE", "Discoverer", "Discovery", "MetaImport", "MetadataError",
     "discover", "get_metadata", "parse_meta_go_imports", "proxy_for_url",
 ]
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 60.0  # seconds per request, in total; DEPDISCOVERYTIMEOUT overrides it
+MAX_PAGE = 1 << 20  # bytes of a page read at most (the go-import tags are in its <head>)
 _USER_AGENT = "Go-http-client/1.1"  # what dep's requests say about themselves
 
 
@@ -635,7 +642,7 @@ class _Transport(Exception):
     """A request that got no response at all (so the next scheme is tried)."""
 
 
-def _opener_handlers(env: Mapping[str, str] | None):
+def _opener_handlers(env: Mapping[str, str] | None, deadline: _Deadline):
     import base64
     import urllib.error
     import urllib.request
@@ -673,8 +680,7 @@ def _opener_handlers(env: Mapping[str, str] | None):
             location = headers.get("location")
             if not location:
                 return None  # Go hands back the 3xx response itself
-            fp.read()
-            fp.close()
+            fp.close()  # unread: its body may be as large as the server likes
             try:
                 target = str(GoURL.parse(urljoin(req.full_url, location)))
             except ValueError as exc:
@@ -698,11 +704,15 @@ def _opener_handlers(env: Mapping[str, str] | None):
 
         http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(_connection_class(False), req, deadline=deadline)
+
     class LazyTLS(urllib.request.HTTPSHandler):
         def https_open(self, req):
-            return self.do_open(_lazy_tls_connection_class(), req)
+            return self.do_open(_connection_class(True), req, deadline=deadline)
 
-    return [urllib.request.ProxyHandler({}), GoProxy(), GoRedirects(), LazyTLS()]
+    return [urllib.request.ProxyHandler({}), GoProxy(), GoRedirects(), HTTP(), LazyTLS()]
 
 
 @functools.cache
@@ -715,18 +725,91 @@ def _tls_context():
 
 
 @functools.cache
-def _lazy_tls_connection_class():
+def _connection_class(tls: bool):
+    """HTTP connections whose sockets the request's deadline can shut down; with ``tls``,
+    TLS over them (made lazily, see ``_tls_context``)."""
     import http.client
+    import socket
 
     class Conn(http.client.HTTPConnection):
-        default_port = http.client.HTTPS_PORT
+        default_port = http.client.HTTPS_PORT if tls else http.client.HTTP_PORT
+
+        def __init__(self, *args, deadline: _Deadline, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: deadline.watch(socket.create_connection(*a, **k))
 
         def connect(self):
             super().connect()  # TCP, and the proxy's CONNECT tunnel if any
-            host = self._tunnel_host or self.host
-            self.sock = _tls_context().wrap_socket(self.sock, server_hostname=host)
+            if tls:
+                host = self._tunnel_host or self.host
+                self.sock = _tls_context().wrap_socket(self.sock, server_hostname=host)
 
     return Conn
+
+
+def _shutdown(sock) -> None:
+    import socket
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Deadline:
+    """The total time one request may take. A socket timeout only bounds each read, so a
+    server sending a byte every few seconds could hold discovery (and the source manager's
+    lock) for ever; when the deadline passes, every socket of the request is shut down,
+    which ends whatever read is waiting on it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._socks: list = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock):
+        """Register a connected socket (through a duplicate: TLS takes the original over)."""
+        dup = sock.dup()
+        with self._lock:
+            self._socks.append(dup)
+            expired = self.expired
+        if expired:
+            _shutdown(dup)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            socks = list(self._socks)
+        for sock in socks:
+            _shutdown(sock)
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            socks, self._socks = self._socks, []
+        for sock in socks:
+            sock.close()
+
+    def message(self) -> str:
+        return (f"no complete answer within {self.seconds:g}s "
+                f"(the limit per request; set DEPDISCOVERYTIMEOUT to change it)")
+
+
+def _total_timeout(env: Mapping[str, str] | None) -> float:
+    """DEPDISCOVERYTIMEOUT (seconds, > 0) when set and valid, else DEFAULT_TIMEOUT."""
+    import math
+    import os
+
+    text = (os.environ if env is None else env).get("DEPDISCOVERYTIMEOUT", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if 0 < value and math.isfinite(value) else DEFAULT_TIMEOUT
 
 
 def _canonical_addr(url: str) -> str:
@@ -743,7 +826,7 @@ def _same_or_subdomain(sub: str, parent: str) -> bool:
     return sub == parent or (sub.endswith(parent) and sub[-len(parent) - 1] == ".")
 
 
-def _open(scheme: str, path: str, *, timeout: float, netrc: list[NetrcEntry],
+def _open(scheme: str, path: str, *, deadline: _Deadline, netrc: list[NetrcEntry],
           env: Mapping[str, str] | None):
     """doFetchMetadata: the response, whatever its status; _Transport if there is none."""
     import urllib.error
@@ -755,50 +838,85 @@ def _open(scheme: str, path: str, *, timeout: float, netrc: list[NetrcEntry],
     except ValueError as exc:
         raise _Transport(f"unable to build HTTP request for URL {_q(raw)}: {exc}") from None
     url = str(u)
-    req = urllib.request.Request(url, method="GET")
-    req.add_header("User-Agent", _USER_AGENT)
-    auth = basic_auth_header(u.host, netrc)
-    if auth:
-        req.add_header("Authorization", auth)
-    opener = urllib.request.build_opener(*_opener_handlers(env))
     try:
-        return opener.open(req, timeout=timeout)
+        req = urllib.request.Request(url, method="GET")  # ValueError for a host like "a[b"
+        req.add_header("User-Agent", _USER_AGENT)
+        auth = basic_auth_header(u.host, netrc)
+        if auth:
+            req.add_header("Authorization", auth)
+        opener = urllib.request.build_opener(*_opener_handlers(env, deadline))
+        return opener.open(req, timeout=deadline.seconds)
     except urllib.error.HTTPError as resp:
         return resp  # status codes are not checked: the body is parsed all the same
     except urllib.error.URLError as exc:
         reason = exc.reason if isinstance(exc.reason, BaseException) else None
         why = _describe(reason) if reason is not None else " ".join(str(exc.reason).split())
+        why = deadline.message() if deadline.expired else why
         raise _Transport(f"failed HTTP request to URL {_q(raw)}: Get {_q(url)}: {why}") from None
     except Exception as exc:  # http.client errors, ValueError for odd hosts, ...
-        raise _Transport(f"failed HTTP request to URL {_q(raw)}: Get {_q(url)}: "
-                         f"{_describe(exc)}") from None
+        why = deadline.message() if deadline.expired else _describe(exc)
+        raise _Transport(f"failed HTTP request to URL {_q(raw)}: Get {_q(url)}: {why}") from None
 
 
-def get_metadata(path: str, scheme: str = "", *, timeout: float = DEFAULT_TIMEOUT,
+class _PageError(Exception):
+    """Reading the page stopped: too large, or out of time."""
+
+
+def _fetch(scheme: str, path: str, *, seconds: float, netrc: list[NetrcEntry],
+           env: Mapping[str, str] | None) -> list[MetaImport]:
+    """One request, within ``seconds`` in all: the page's go-import entries, read from at
+    most MAX_PAGE bytes of it. _Transport when there is no response."""
+    deadline = _Deadline(seconds)
+    try:
+        resp = _open(scheme, path, deadline=deadline, netrc=netrc, env=env)
+        left = MAX_PAGE
+
+        def read(n: int) -> bytes:
+            nonlocal left
+            if left <= 0:
+                raise _PageError(f"no end of <head> in the first {MAX_PAGE} bytes of the page")
+            try:
+                chunk = resp.read1(min(n, left))
+            except Exception:
+                if not deadline.expired:
+                    raise
+                chunk = b""
+            if deadline.expired:
+                raise _PageError(deadline.message())
+            left -= len(chunk)
+            return chunk
+
+        try:
+            return parse_meta_go_imports(read)
+        except MetadataError as exc:
+            raise MetadataError(f"unable to parse go-import metadata: {exc}") from None
+        finally:
+            resp.close()
+    finally:
+        deadline.close()
+
+
+def get_metadata(path: str, scheme: str = "", *, timeout: float | None = None,
                  netrc: list[NetrcEntry] | None = None,
                  env: Mapping[str, str] | None = None) -> MetaImport:
     """Fetch and pick the single go-import entry whose prefix starts ``path``.
 
-    Raises MetadataError whose text is the cause dep prints after ``unable to read
-    metadata: ``.
+    Each request (https, then http) gets ``timeout`` seconds in all (default:
+    DEPDISCOVERYTIMEOUT, else DEFAULT_TIMEOUT). Raises MetadataError whose text is the cause
+    dep prints after ``unable to read metadata: ``.
     """
     netrc = read_netrc(env) if netrc is None else netrc
+    seconds = _total_timeout(env) if timeout is None else timeout
     try:
         if scheme == "http":
-            resp = _open("http", path, timeout=timeout, netrc=netrc, env=env)
+            imports = _fetch("http", path, seconds=seconds, netrc=netrc, env=env)
         else:
             try:
-                resp = _open("https", path, timeout=timeout, netrc=netrc, env=env)
+                imports = _fetch("https", path, seconds=seconds, netrc=netrc, env=env)
             except _Transport:
-                resp = _open("http", path, timeout=timeout, netrc=netrc, env=env)
+                imports = _fetch("http", path, seconds=seconds, netrc=netrc, env=env)
     except _Transport as exc:
         raise MetadataError(f"unable to fetch raw metadata: {exc}") from None
-    try:
-        imports = parse_meta_go_imports(resp.read)
-    except MetadataError as exc:
-        raise MetadataError(f"unable to parse go-import metadata: {exc}") from None
-    finally:
-        resp.close()
     match = None
     for im in imports:
         if not path.startswith(im.prefix):
@@ -823,7 +941,34 @@ def finish_discovery(path: str, scheme: str, meta: MetaImport) -> Discovery:
                           f"but go-get metadata specified {_q(repo.scheme)}")
     if meta.vcs not in ("git", "hg", "bzr"):
         raise DeduceError(f"unsupported vcs type {meta.vcs} in go-get metadata from {path}")
+    why = _bad_repo_root(repo, meta.vcs)
+    if why:
+        raise DeduceError(f"invalid repo root {_q(meta.repo_root)} in go-get metadata for "
+                          f"{_q(path)}: {why}")
     return Discovery(meta.prefix, meta.vcs, str(repo))
+
+
+#: The schemes ``go get`` knows for each VCS (cmd/go/internal/vcs ``Cmd.Scheme``).
+_REPO_SCHEMES = {"git": ("https", "http", "git", "git+ssh", "ssh"),
+                 "hg": ("https", "http", "ssh"),
+                 "bzr": ("https", "http", "bzr", "bzr+ssh")}
+
+
+def _bad_repo_root(repo: GoURL, vcs: str) -> str:
+    """Why a server may not send us to ``repo`` ('' if it may): never a local path or
+    ``file://`` (Go's validateRepoRoot), only the schemes Go knows for ``vcs``, and no
+    host or user that a tool could read as an option."""
+    if not repo.scheme:
+        return "no scheme (a server may not point at a local path)"
+    if repo.scheme == "file":
+        return "file scheme disallowed (a server may not point at a local repository)"
+    allowed = _REPO_SCHEMES[vcs]
+    if repo.scheme not in allowed:
+        return (f"scheme {_q(repo.scheme)} is not allowed for {vcs} "
+                f"(use {', '.join(allowed[:-1])} or {allowed[-1]})")
+    if repo.host.startswith("-") or (repo.username or "").startswith("-"):
+        return 'its host or user starts with "-"'
+    return ""
 
 
 def _wrap(original: str, exc: MetadataError) -> DeduceError:
@@ -832,7 +977,7 @@ def _wrap(original: str, exc: MetadataError) -> DeduceError:
 
 
 def discover(import_path: str, *, scheme: str | None = None, original: str | None = None,
-             timeout: float = DEFAULT_TIMEOUT) -> Discovery:
+             timeout: float | None = None) -> Discovery:
     """One uncached discovery. ``scheme`` is the one the input asked for (``""``: none);
     ``original`` is the input as the user wrote it, for the error message."""
     try:
@@ -856,10 +1001,11 @@ class Discoverer:
 
     Thread-safe; a caller asking for a page already being fetched waits for that request.
     ``.netrc`` is read once, on first use. ``env`` (default: ``os.environ``, read at request
-    time) supplies the proxy variables, ``NETRC`` and ``HOME``.
+    time) supplies the proxy variables, ``NETRC``, ``HOME`` and ``DEPDISCOVERYTIMEOUT``
+    (unless ``timeout`` gives the seconds per request).
     """
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT,
+    def __init__(self, *, timeout: float | None = None,
                  env: Mapping[str, str] | None = None) -> None:
         self.timeout = timeout
         self._env = env

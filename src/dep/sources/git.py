@@ -216,7 +216,10 @@ def _client(url: str):
     """(dulwich client, path on the server as bytes) for an already resolved URL."""
     from dulwich.client import get_transport_and_path
 
+    from dep.sources.vcs import check_argument
+
     _check_scheme(url)
+    check_argument(url, url)  # dulwich's ssh vendor hands the host to the ssh command
     user, password = _http_credentials(url)
     ssh_command = os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH") or None
     try:

@@ -12,6 +12,11 @@ svn is an extension: import-path deduction still rejects ``.svn`` paths with dep
 ``unknown repository type: "svn"``, so an svn source is only reached through
 ``new_source("svn", ...)`` (see ``SvnSource`` for its layout conventions).
 
+Every command line is built by ``_CLISource._argv``: URLs and paths from a lock, manifest or
+go-get server come after ``--``, revisions are glued to their option (``--rev=<rev>``), and
+``check_argument`` refuses any such value a tool could still read as an option (git's ssh
+transport uses the same check).
+
 Listing rules (dep §8.3): hg = ``hg tags --debug --verbose`` (no ``tip``, local or null-rev
 tags), ``hg bookmarks --debug`` (``@`` is the default), ``hg branches -c --debug``
 (``default`` is the default unless an ``@`` bookmark exists); bzr = ``bzr tags --show-ids -v``
@@ -44,6 +49,7 @@ __all__ = [
     "BzrSource",
     "SvnSource",
     "new_source",
+    "check_argument",
 ]
 
 #: Every network operation any source in this process performed, by kind
@@ -72,6 +78,34 @@ class UnsupportedSourceError(SourceError):
 
 class VersionNotFoundError(SourceError):
     """``version "<v>" does not exist in source``."""
+
+
+def check_argument(value: str, url: str) -> None:
+    """Refuse a value from a lock, manifest or server that a tool could read as an option.
+
+    A command line gets such values only after ``--`` or glued to their option
+    (``--rev=<value>``), and this refuses them anyway when they start with ``-``, when the
+    host or user of a URL in them starts with ``-`` (ssh would read
+    ``ssh://-oProxyCommand=...`` as an option: CVE-2017-1000117), or when they hold a NUL.
+    """
+    _, sep, rest = value.partition("://")
+    if sep:
+        authority = rest.split("/", 1)[0]
+    elif ":" in value.partition("/")[0]:  # scp-like user@host:path
+        authority = value.split(":", 1)[0]
+    else:
+        authority = ""
+    user, _, host = authority.rpartition("@")
+    if "\0" in value:
+        why = "it contains a NUL byte"
+    elif value.startswith("-"):
+        why = 'it starts with "-" and could be read as an option'
+    elif host.startswith("-") or user.startswith("-"):
+        why = 'its host or user starts with "-" and ssh would read it as an option'
+    else:
+        return
+    cause = f"refusing {go_quote(value)}: {why}"
+    raise SourceError(cause if value == url else f"{cause} (source {go_quote(url)})", url, cause)
 
 
 def _one_line(text: str) -> str:
@@ -241,19 +275,45 @@ class _CLISource(VCSSource):
     def _env(self) -> dict:
         return dict(os.environ)
 
-    def _run(self, args: list[str], cwd: str | None = None) -> tuple[int, str]:
-        exe = self._exe()
-        try:
-            p = subprocess.run([exe, *args], cwd=cwd, env=self._env(), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        except OSError as e:
-            return 127, str(e)
-        return p.returncode, p.stdout.decode("utf-8", "surrogateescape")
+    def _argv(self, args: list, operands: tuple[str, ...]) -> list[str]:
+        """The one place where values from a lock, manifest or server meet a command line.
 
-    def _check(self, args: list[str], cwd: str | None = None) -> str:
-        rc, out = self._run(args, cwd)
+        ``args`` are this module's own words, except ``(option, value)`` pairs: the value comes
+        from outside and is glued to its option (``--rev=<value>``). ``operands`` (URLs,
+        paths) come after ``--``, which hg, bzr and svn all honour. Every outside value also
+        passes ``check_argument``.
+        """
+        argv = [self._exe()]
+        for arg in args:
+            if isinstance(arg, tuple):
+                check_argument(arg[1], self.url)
+                arg = arg[0] + arg[1]
+            argv.append(arg)
+        for value in operands:
+            check_argument(value, self.url)
+        return [*argv, "--", *operands] if operands else argv
+
+    def _proc(self, args: list, operands: tuple[str, ...] = (), cwd: str | None = None, *,
+              merge: bool = True) -> tuple[int, bytes]:
+        """Exit status and output (stdout, plus stderr when ``merge``)."""
+        argv = self._argv(args, operands)
+        try:
+            p = subprocess.run(argv, cwd=cwd, env=self._env(), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT if merge else subprocess.DEVNULL)
+        except OSError as e:
+            return 127, str(e).encode()
+        return p.returncode, p.stdout
+
+    def _run(self, args: list, operands: tuple[str, ...] = (), cwd: str | None = None) -> tuple[int, str]:
+        rc, out = self._proc(args, operands, cwd)
+        return rc, out.decode("utf-8", "surrogateescape")
+
+    def _check(self, args: list, operands: tuple[str, ...] = (), cwd: str | None = None) -> str:
+        rc, out = self._run(args, operands, cwd)
         if rc != 0:
-            raise SourceError(f"{self.tool} {' '.join(args)}: {_one_line(out)}: exit status {rc}",
+            shown = " ".join(self._argv(args, operands)[1:])
+            raise SourceError(f"{self.tool} {shown}: {_one_line(out)}: exit status {rc}",
                               self.url, _one_line(out))
         return out
 
@@ -270,7 +330,7 @@ class _CLISource(VCSSource):
             if self.exists_locally():
                 self._count(self._update_op)
                 try:
-                    self._check(self._update_args(), cwd=self.path)
+                    self._check(*self._update_args(), cwd=self.path)
                 except SourceError as e:
                     raise SourceError(f"unable to update repository {self.url}: {e.cause}", self.url, e.cause) from None
             else:
@@ -281,7 +341,7 @@ class _CLISource(VCSSource):
                 self._count("clone")
                 try:
                     try:
-                        self._check(self._clone_args(target))
+                        self._check(*self._clone_args(target))
                     except SourceError as e:
                         raise self._fetch_error(f"unable to get repository: {e.cause}") from None
                     if os.path.lexists(self.path):
@@ -319,10 +379,11 @@ class _CLISource(VCSSource):
                 self.fetch()
             return self._read_file(rev, path)
 
-    def _clone_args(self, target: str) -> list[str]:
+    def _clone_args(self, target: str) -> tuple[list, tuple[str, ...]]:
+        """(args, operands) for ``_check``."""
         raise NotImplementedError
 
-    def _update_args(self) -> list[str]:
+    def _update_args(self) -> tuple[list, tuple[str, ...]]:
         raise NotImplementedError
 
     _update_op = "pull"
@@ -355,14 +416,14 @@ class HgSource(_CLISource):
 
     def exists_upstream(self) -> bool:
         self._count("ping")
-        rc, _ = self._run(["identify", self.url])
+        rc, _ = self._run(["identify"], (self.url,))
         return rc == 0
 
-    def _clone_args(self, target: str) -> list[str]:
-        return ["clone", "-U", "--", self.url, target]
+    def _clone_args(self, target: str) -> tuple[list, tuple[str, ...]]:
+        return ["clone", "-U"], (self.url, target)
 
-    def _update_args(self) -> list[str]:
-        return ["pull", "--", self.url]
+    def _update_args(self) -> tuple[list, tuple[str, ...]]:
+        return ["pull"], (self.url,)
 
     def _list_local(self) -> list:
         from dep.versions import Branch, PairedVersion, parse_version
@@ -410,12 +471,12 @@ class HgSource(_CLISource):
     def _has_revision(self, rev: str) -> bool:
         if not self.exists_locally():
             return False
-        rc, _ = self._run(["log", "-r", rev, "--template", "{node}"], cwd=self.path)
+        rc, _ = self._run(["log", ("--rev=", rev), "--template", "{node}"], cwd=self.path)
         return rc == 0
 
     def resolve_revision(self, text: str) -> str:
         self._ensure_local()
-        rc, out = self._run(["log", "-r", text, "--template", "{node}\\n"], cwd=self.path)
+        rc, out = self._run(["log", ("--rev=", text), "--template", "{node}\\n"], cwd=self.path)
         lines = out.strip().splitlines()
         if rc != 0 or len(lines) != 1:
             raise SourceError(f"unable to retrieve commit information for {text} in {self.url}: {_one_line(out)}",
@@ -423,14 +484,12 @@ class HgSource(_CLISource):
         return lines[0]
 
     def _export(self, rev: str, dest: str) -> None:
-        self._check(["archive", "--config", "ui.archivemeta=false", "-r", rev, "-t", "files", "--", dest],
+        self._check(["archive", "--config", "ui.archivemeta=false", ("--rev=", rev), "-t", "files"], (dest,),
                     cwd=self.path)
 
     def _read_file(self, rev: str, path: str) -> bytes | None:
-        exe = self._exe()
-        p = subprocess.run([exe, "cat", "-r", rev, "--", "path:" + path], cwd=self.path, env=self._env(),
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        return p.stdout if p.returncode == 0 else None
+        rc, out = self._proc(["cat", ("--rev=", rev)], ("path:" + path,), cwd=self.path, merge=False)
+        return out if rc == 0 else None
 
 
 class BzrSource(_CLISource):
@@ -444,14 +503,14 @@ class BzrSource(_CLISource):
 
     def exists_upstream(self) -> bool:
         self._count("ping")
-        rc, _ = self._run(["info", self.url])
+        rc, _ = self._run(["info"], (self.url,))
         return rc == 0
 
-    def _clone_args(self, target: str) -> list[str]:
-        return ["branch", self.url, target]
+    def _clone_args(self, target: str) -> tuple[list, tuple[str, ...]]:
+        return ["branch"], (self.url, target)
 
-    def _update_args(self) -> list[str]:
-        return ["pull", "--overwrite", self.url]
+    def _update_args(self) -> tuple[list, tuple[str, ...]]:
+        return ["pull", "--overwrite"], (self.url,)
 
     def _list_local(self) -> list:
         from dep.versions import Branch, PairedVersion, parse_version
@@ -473,7 +532,7 @@ class BzrSource(_CLISource):
     def _has_revision(self, rev: str) -> bool:
         if not self.exists_locally():
             return False
-        rc, _ = self._run(["revision-info", "-d", self.path, "-r", "revid:" + rev])
+        rc, _ = self._run(["revision-info", "--directory=" + self.path, ("--revision=revid:", rev)])
         return rc == 0
 
     def resolve_revision(self, text: str) -> str:
@@ -484,7 +543,7 @@ class BzrSource(_CLISource):
 
     def _export(self, rev: str, dest: str) -> None:
         tmp = dest.rstrip("/") + ".bzr-export"
-        self._check(["export", "--format=dir", "-r", "revid:" + rev, "-d", self.path, tmp])
+        self._check(["export", "--format=dir", ("--revision=revid:", rev), "--directory=" + self.path], (tmp,))
         try:
             for entry in os.listdir(tmp):
                 os.replace(os.path.join(tmp, entry), os.path.join(dest, entry))
@@ -492,10 +551,9 @@ class BzrSource(_CLISource):
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _read_file(self, rev: str, path: str) -> bytes | None:
-        exe = self._exe()
-        p = subprocess.run([exe, "cat", "-r", "revid:" + rev, "-d", self.path, path], env=self._env(),
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        return p.stdout if p.returncode == 0 else None
+        rc, out = self._proc(["cat", ("--revision=revid:", rev), "--directory=" + self.path], (path,),
+                             merge=False)
+        return out if rc == 0 else None
 
 
 class SvnSource(_CLISource):
@@ -530,9 +588,9 @@ class SvnSource(_CLISource):
         env["LC_ALL"] = "C"
         return env
 
-    def _svn(self, op: str, args: list[str]) -> str:
+    def _svn(self, op: str, args: list, operands: tuple[str, ...]) -> str:
         self._count(op)
-        return self._check([*args, "--non-interactive"])
+        return self._check([*args, "--non-interactive"], operands)
 
     def _sub(self, path: str) -> str:
         return self.url.rstrip("/") + "/" + path
@@ -550,7 +608,7 @@ class SvnSource(_CLISource):
 
     def exists_upstream(self) -> bool:
         self._count("ping")
-        rc, _ = self._run(["info", "--non-interactive", self.url])
+        rc, _ = self._run(["info", "--non-interactive"], (self.url,))
         return rc == 0
 
     def fetch(self) -> None:
@@ -561,7 +619,7 @@ class SvnSource(_CLISource):
         """(name, last-changed revision) of the directories in ``<url>/<path>``."""
         import xml.etree.ElementTree as ET
 
-        out = self._check(["ls", "--xml", "--non-interactive", self._sub(path) if path else self.url])
+        out = self._check(["ls", "--xml", "--non-interactive"], (self._sub(path) if path else self.url,))
         try:
             root = ET.fromstring(out[out.find("<"):])
         except ET.ParseError as e:
@@ -620,7 +678,7 @@ class SvnSource(_CLISource):
         except SourceError:
             return False
         self._count("info")
-        rc, _ = self._run(["info", "--non-interactive", "-r", num, self.url])
+        rc, _ = self._run(["info", "--non-interactive", ("--revision=", num)], (self.url,))
         return rc == 0
 
     def resolve_revision(self, text: str) -> str:
@@ -635,17 +693,17 @@ class SvnSource(_CLISource):
             num = self._revnum(rev, self.url)
             os.makedirs(dest, exist_ok=True)
             target = f"{self._sub(self._path_for(num))}@{num}"
-            self._svn("export", ["export", "--force", "--ignore-externals", "-q", "-r", num, target, dest])
+            self._svn("export", ["export", "--force", "--ignore-externals", "-q", ("--revision=", num)],
+                      (target, dest))
 
     def read_file(self, rev: str, path: str) -> bytes | None:
         with self._lock:
-            exe = self._exe()
+            self._exe()
             num = self._revnum(rev, self.url)
             target = f"{self._sub(self._path_for(num))}/{path.strip('/')}@{num}"
             self._count("cat")
-            p = subprocess.run([exe, "cat", "--non-interactive", "-r", num, target], env=self._env(),
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            return p.stdout if p.returncode == 0 else None
+            rc, out = self._proc(["cat", "--non-interactive", ("--revision=", num)], (target,), merge=False)
+            return out if rc == 0 else None
 
 
 def new_source(vcs: str, url: str, cachedir: str, *, name: str | None = None,
