@@ -92,7 +92,7 @@ def failing_export(real, victim):
     """SourceManager.export failing with ENOSPC for ``victim``, half way through."""
     def export(self, pid, rev, dest, *args, **kwargs):
         if pid.root == victim:
-            os.makedirs(dest)
+            os.makedirs(dest, exist_ok=True)  # the writer made it already
             with open(os.path.join(dest, "half.go"), "w") as f:
                 f.write("package half\n")
             raise OSError(errno.ENOSPC, "No space left on device", os.path.join(dest, "half.go"))

@@ -27,9 +27,9 @@ def register(flags) -> None:
 
 def run(inv, opts, args) -> None:
     from dep.check import run_check
-    from dep.cli.common import load
+    from dep.cli.common import load, recover
 
-    _recover(inv)
+    recover(inv)
     project = load(inv)
     report = run_check(project, skip_lock=opts["skip-lock"], skip_vendor=opts["skip-vendor"])
     for warning in project.package_warnings():
@@ -40,11 +40,3 @@ def run(inv, opts, args) -> None:
         raise report.error
     if report.failed:
         raise SilentError()
-
-
-def _recover(inv) -> None:
-    """Undo a ``dep ensure`` that was killed half way through writing (dep.txn)."""
-    from dep.project import Context
-    from dep.txn import recover_around
-
-    recover_around(Context.from_environ(inv.environ).working_dir)

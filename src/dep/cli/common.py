@@ -20,6 +20,14 @@ def load(inv) -> Project:
     return project
 
 
+def recover(inv) -> None:
+    """Undo a ``dep ensure`` that was killed half way through writing (dep.txn), warning
+    about the staging directories it leaves alone because dep did not write them."""
+    from dep.txn import recover_around
+
+    _warn(inv, recover_around(Context.from_environ(inv.environ).working_dir))
+
+
 def _warn(inv, warnings) -> None:
     for w in warnings:
         inv.err.write(f"dep: WARNING: {w}\n")

@@ -58,9 +58,9 @@ def run(inv, opts, args) -> None:
         return
     _validate(opts)
     from dep import ensure
-    from dep.cli.common import load, source_manager
+    from dep.cli.common import load, recover, source_manager
 
-    _recover(inv)
+    recover(inv)
     project = load(inv)
     dry_run, no_vendor = opts["dry-run"], opts["no-vendor"]
     log = (lambda line: inv.err.write(line + "\n")) if inv.verbose else None
@@ -106,11 +106,3 @@ def _write(inv, plan, project, sm, dry_run: bool, log, manifest_text: str | None
         return False
     plan.execute(project.abs_root, sm, log, manifest_text=manifest_text)
     return True
-
-
-def _recover(inv) -> None:
-    """Undo a ``dep ensure`` that was killed half way through writing (dep.txn)."""
-    from dep.project import Context
-    from dep.txn import recover_around
-
-    recover_around(Context.from_environ(inv.environ).working_dir)

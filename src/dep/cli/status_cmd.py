@@ -105,9 +105,10 @@ def run(inv, opts, args) -> None:
         return
     detail = _validate(opts)
     from dep import status
-    from dep.cli.common import load, source_manager
+    from dep.cli.common import load, recover, source_manager
     from dep.ensure import validate_project_roots
 
+    recover(inv)
     project = load(inv)
     log = (lambda line: inv.err.write(line + "\n")) if inv.verbose else (lambda line: None)
     with source_manager(inv, project, progress=not inv.verbose) as sm:
