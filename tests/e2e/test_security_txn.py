@@ -111,3 +111,25 @@ def test_a_killed_run_is_rolled_back_next_to_a_shipped_journal(ensured, tmp_path
     assert tree(outside) == canary
     assert ensured.snapshot() == before
     assert r.stderr.startswith(f"dep: WARNING: left {ensured.project / STAGE} alone: ") and r.stderr.count("\n") == 1
+
+
+def test_dep_init_warns_about_a_shipped_journal_and_touches_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.txt").write_text("mine\n")
+    project = tmp_path / "gopath/src/example.com/app"
+    project.mkdir(parents=True)
+    (project / "main.go").write_text('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println() }\n')
+    ship(project, outside, "climbs out")
+    canary, stage = tree(outside), tree(project / STAGE)
+    env = dict(os.environ, GOPATH=str(tmp_path / "gopath"), DEPCACHEDIR=str(tmp_path / "cache"),
+               GIT_CONFIG_GLOBAL=os.devnull)
+    r = subprocess.run([sys.executable, "-m", "dep", "init", "-no-examples"], cwd=project, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.startswith(f"dep: WARNING: left {project / STAGE} alone: ") and r.stderr.count("WARNING") == 1
+    assert tree(outside) == canary and tree(project / STAGE) == stage
+    assert (project / "Gopkg.toml").exists() and (project / "Gopkg.lock").exists()

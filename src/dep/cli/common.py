@@ -20,12 +20,13 @@ def load(inv) -> Project:
     return project
 
 
-def recover(inv) -> None:
-    """Undo a ``dep ensure`` that was killed half way through writing (dep.txn), warning
-    about the staging directories it leaves alone because dep did not write them."""
-    from dep.txn import recover_around
+def recover(inv, root: str | None = None) -> None:
+    """Undo a ``dep ensure`` that was killed half way through writing (dep.txn), in ``root``
+    or else around the working directory, warning about the staging directories it leaves
+    alone because dep did not write them."""
+    from dep.txn import recover as recover_in, recover_around
 
-    _warn(inv, recover_around(Context.from_environ(inv.environ).working_dir))
+    _warn(inv, recover_in(root) if root else recover_around(Context.from_environ(inv.environ).working_dir))
 
 
 def _warn(inv, warnings) -> None:

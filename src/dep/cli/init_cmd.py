@@ -27,12 +27,13 @@ def register(flags) -> None:
 def run(inv, opts, args) -> None:
     if len(args) > 1:
         raise DepError(f"too many args ({len(args)})")
-    from dep.cli.common import source_manager
+    from dep.cli.common import recover, source_manager
     from dep.init import establish_project, init_root, run_init
     from dep.project import Context
 
     ctx = Context.from_environ(inv.environ)
     project = establish_project(ctx, init_root(ctx, args[0] if args else None))
+    recover(inv, project.abs_root)
 
     def line(stream):
         return lambda text: stream.write(text if text.endswith("\n") else text + "\n")
