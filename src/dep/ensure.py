@@ -170,12 +170,22 @@ def solve(project: Project, sm, *, lock: Lock | None, manifest=None, change_all:
     except BadOptsFailure as e:
         raise SolveFailure(f"prepare solver: {e}", e) from None
     except (SolveError, DepError) as e:  # dep wraps whatever Solve returns, source errors too
+        raise_cache_write_failure(sm)
         raise SolveFailure(f"Solving failure: {e}", e) from None
+    raise_cache_write_failure(sm)
     prune = manifest.prune
     reused = {id(p) for p in (lock.projects if lock else [])}
     projects = [p if id(p) in reused else p.replace(prune_opts=prune.options_for(p.name))
                 for p in solution.projects]
     return Lock(projects, solution.input_imports)
+
+
+def raise_cache_write_failure(sm) -> None:
+    """The solver took a failure to write the source cache for a failed version and went on
+    (to a failure blaming the constraints, or to an older version): report the cache instead."""
+    metadata = getattr(sm, "metadata", None)
+    if metadata is not None and metadata.write_failure is not None:
+        raise metadata.write_failure
 
 
 class SolveFailure(DepError):

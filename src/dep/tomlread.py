@@ -6,7 +6,9 @@ regular expressions: ``[table]`` and ``[[array.of.tables]]`` headers with bare n
 value`` with bare keys, strings without escapes, booleans, decimal integers, arrays of those,
 and comments. The result is what ``tomllib.loads`` returns. Any other document (other syntax,
 and every malformed one) is given to tomllib itself, so its results and error messages are
-tomllib's; tests/test_tomlread.py checks that both readers agree.
+tomllib's; tests/test_tomlread.py checks that both readers agree. The exceptions are hostile
+documents tomllib would crash on (integers over 4300 digits, deep nesting) or need gigabytes
+for (dotted keys of thousands of parts): those are TOMLErrors with messages of our own.
 """
 
 from __future__ import annotations
@@ -35,17 +37,35 @@ _STATEMENT_RE = re.compile(
 _ELEMENT_RE = re.compile(r"""#[^\n]*|("[^"]*"|'[^']*'|true|false|[+-]?[0-9]+)""")
 
 
+# tomllib keeps every prefix of a dotted key, so a key of n parts costs O(n²) memory (a 200 kB
+# line needs 40 GB); such keys are refused before tomllib sees them.
+_MAX_KEY_PARTS = 1000
+_LONG_DOTTED_KEY_RE = re.compile(
+    rf"""(?:^|[{{,])[ \t]*(?:(?:{_KEY}|"[^"\n]*"|'[^'\n]*')[ \t]*\.[ \t]*){{{_MAX_KEY_PARTS}}}""",
+    re.M)
+
+
 def loads(text: str) -> dict:
-    """``tomllib.loads(text)``; raises ``TOMLError`` with tomllib's message."""
-    doc = _read_common(text)
+    """``tomllib.loads(text)``; raises ``TOMLError`` with tomllib's message, or with ours for
+    documents tomllib would crash on or take unbounded memory for (hostile Gopkg files)."""
+    try:
+        doc = _read_common(text)
+    except ValueError:  # an integer over Python's 4300-digit int() limit: tomllib reports it
+        doc = None
     if doc is not None:
         return doc
+    if _LONG_DOTTED_KEY_RE.search(text):
+        raise TOMLError(f"a dotted key has more than {_MAX_KEY_PARTS} parts")
     import tomllib
 
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise TOMLError(str(e)) from None
+    except ValueError:  # int() refuses more than 4300 digits (TOMLDecodeError is caught above)
+        raise TOMLError("an integer has too many digits") from None
+    except RecursionError:
+        raise TOMLError("arrays or inline tables are nested too deeply") from None
 
 
 def _scalar(token: str) -> str | bool | int:

@@ -51,9 +51,19 @@ _CONSTRAINT_RE = re.compile(rf"{_WS}(?P<op>{_OPS}){_WS}{_cv('v')}{_WS}")
 _HYPHEN = rf"{_WS}{_cv('lo')}{_WS} - {_WS}{_cv('hi')}{_WS}"  # compiled when a " - " range shows up
 
 
+def _uint(digits: str, limit: int) -> int | None:
+    """strconv.ParseUint's value of ASCII ``digits``, or None past ``limit`` (a tag's numbers
+    may be any length: the length is checked first, as int() refuses over 4300 digits)."""
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > len(str(limit)):
+        return None
+    value = int(digits)
+    return value if value <= limit else None
+
+
 def _is_numeric(ident: str) -> bool:
     """strconv.ParseUint(ident, 10, 64) succeeds."""
-    return ident.isascii() and ident.isdigit() and int(ident) < 2**64
+    return ident.isascii() and ident.isdigit() and _uint(ident, 2**64 - 1) is not None
 
 
 def _compare_prerelease(a: str, b: str) -> int:
@@ -415,8 +425,8 @@ def _parse_semver(text: str) -> SemverVersion | None:
     m = _VERSION_RE.fullmatch(text)
     if not m:
         return None
-    parts = [int(p) if p else 0 for p in m.group(1, 2, 3)]
-    if any(p > _MAX_PART for p in parts):
+    parts = [_uint(p, _MAX_PART) if p else 0 for p in m.group(1, 2, 3)]
+    if None in parts:
         return None
     return SemverVersion(*parts, m[4] or "", m[5] or "", text)
 

@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None, out: io.TextIOBase | None = None, err: i
         err.write(command_usage(module, flags))
         return 1
     inv = Invocation(out, err, dict(os.environ) if environ is None else environ, bool(opts.get("v")))
+    sys.unraisablehook = _quiet_write_refusals
     try:
         module.run(inv, opts, args)
     except SilentError:
@@ -129,6 +130,15 @@ def main(argv: list[str] | None = None, out: io.TextIOBase | None = None, err: i
         err.write("interrupted\n")
         return 1
     return 0
+
+
+def _quiet_write_refusals(unraisable) -> None:
+    """dulwich's lock files flush again when collected; on a full disk that fails again, after
+    the failure was reported (dep.sources.cache.CacheWriteError): no traceback for it."""
+    from dep.sources.cache import refuses_writes
+
+    if not refuses_writes(unraisable.exc_value):
+        sys.__unraisablehook__(unraisable)
 
 
 def load_command(name: str):

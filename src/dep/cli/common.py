@@ -54,7 +54,15 @@ def source_manager(inv, project: Project, progress: bool = True):
     with lock:
         lazy = _LazySourceManager(cachedir, age, inv, progress)
         try:
-            yield lazy
+            try:
+                yield lazy
+            finally:
+                # a full disk under the cache is the cause of whatever failed after it (status
+                # and init go on past a failed source; the solver tries other versions)
+                if lazy._sm is not None:
+                    from dep.ensure import raise_cache_write_failure
+
+                    raise_cache_write_failure(lazy._sm)
         finally:
             lazy.close()
 

@@ -37,6 +37,7 @@ from dep.gofmt import go_clean, go_errno_text, go_quote
 __all__ = [
     "CacheDirError",
     "CacheAgeError",
+    "CacheWriteError",
     "LockfileError",
     "cache_dir",
     "cache_age_from_env",
@@ -62,6 +63,21 @@ class CacheAgeError(DepError):
 
 class LockfileError(DepError):
     """``sm.lock`` cannot be created or acquired (gps's CouldNotCreateLockError)."""
+
+
+class CacheWriteError(DepError):
+    """The source cache cannot be written (full disk, quota, read-only file system). No other
+    version or source would fare better, so this ends the command; see
+    ``MetadataCache.write_failed``."""
+
+
+# errnos meaning the file system refuses writes, whatever is written: a fetch failing with one
+# of these failed on our side, not upstream's
+_WRITE_REFUSED = frozenset({_errno.ENOSPC, _errno.EDQUOT, _errno.EROFS})
+
+
+def refuses_writes(err: BaseException) -> bool:
+    return isinstance(err, OSError) and err.errno in _WRITE_REFUSED
 
 
 # ---------------------------------------------------------------------------------------------
@@ -555,6 +571,7 @@ class MetadataCache:
         self._mem_revs: dict[tuple[str, str, str], object] = {}
         self._lock = threading.Lock()
         self.discarded = 0
+        self.write_failure: CacheWriteError | None = None
 
     # -- keys and files
 
@@ -621,6 +638,21 @@ class MetadataCache:
                 raise
         except OSError:
             pass  # a cache that cannot be written is only slower, as dep logs and goes on
+
+    def write_failed(self, err: OSError, path: str) -> CacheWriteError:
+        """The error for ``err``, raised writing ``path`` in the cache.
+
+        The first one is kept in ``write_failure``: the solver takes a source error for a
+        failed version and tries another, so after a solve the caller reports this instead of
+        the solver's result (which may be a failure blaming constraints, or an older version).
+        """
+        hint = ("free some space or set DEPCACHEDIR" if err.errno in (_errno.ENOSPC, _errno.EDQUOT)
+                else "make it writable or set DEPCACHEDIR")
+        failure = CacheWriteError(f"could not write the source cache at {path}: {go_errno_text(err)}; {hint}")
+        with self._lock:
+            if self.write_failure is None:
+                self.write_failure = failure
+        return failure
 
     # -- version listings
 

@@ -24,6 +24,7 @@ repository we created and we can use one Go dep cloned: they may share a cache d
 
 from __future__ import annotations
 
+import errno as _errno
 import io
 import os
 import re
@@ -34,7 +35,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Mapping
 
-from dep.sources.cache import MetadataCache
+from dep.sources.cache import MetadataCache, refuses_writes
 from dep.sources.vcs import NETWORK_OPS, SourceError, VCSSource
 
 __all__ = [
@@ -628,17 +629,23 @@ class GitSource(VCSSource):
         from dulwich.repo import Repo
 
         parent = os.path.dirname(self.path)
-        os.makedirs(parent, exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=".tmp-" + os.path.basename(self.path)[:80] + "-", dir=parent)
         try:
-            repo = Repo.init(tmp)
+            os.makedirs(parent, exist_ok=True)
+            tmp = tempfile.mkdtemp(prefix=".tmp-" + os.path.basename(self.path)[:80] + "-", dir=parent)
+        except OSError as e:
+            raise self.metadata.write_failed(e, parent) from None
+        try:
             try:
-                cfg = repo.get_config()
-                cfg.set((b"remote", b"origin"), b"url", self.url.encode("utf-8"))
-                cfg.set((b"remote", b"origin"), b"fetch", b"+refs/heads/*:refs/remotes/origin/*")
-                cfg.write_to_path()
-            finally:
-                repo.close()
+                repo = Repo.init(tmp)
+                try:
+                    cfg = repo.get_config()
+                    cfg.set((b"remote", b"origin"), b"url", self.url.encode("utf-8"))
+                    cfg.set((b"remote", b"origin"), b"fetch", b"+refs/heads/*:refs/remotes/origin/*")
+                    cfg.write_to_path()
+                finally:
+                    repo.close()
+            except OSError as e:
+                raise self.metadata.write_failed(e, self.path) from None
             self._count("clone")
             if not self._clone_local(tmp):
                 with Repo(tmp) as repo:
@@ -648,10 +655,24 @@ class GitSource(VCSSource):
                         raise self._fetch_error(f"unable to get repository: {e.cause}") from None
                     except _Corrupt as e:  # a fresh repository: upstream sent bad data
                         raise self._fetch_error(f"unable to get repository: {e}") from None
-            if os.path.lexists(self.path):
-                self._discard_local()
-            os.replace(tmp, self.path)
-            tmp = None
+            try:
+                os.rename(tmp, self.path)  # fails when something is there already
+                tmp = None
+            except OSError as e:
+                if e.errno not in (_errno.ENOTEMPTY, _errno.EEXIST, _errno.ENOTDIR):
+                    raise self.metadata.write_failed(e, self.path) from None
+                # Another process (DEPNOLOCK=1) published its clone meanwhile: use it when it
+                # verifies (ours is deleted below), else it is debris and ours replaces it.
+                self._verified = False
+                try:
+                    self._repo().close()
+                except _Corrupt:
+                    self._discard_local()
+                    try:
+                        os.rename(tmp, self.path)
+                        tmp = None
+                    except OSError as e2:
+                        raise self.metadata.write_failed(e2, self.path) from None
         finally:
             if tmp:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -692,7 +713,9 @@ class GitSource(VCSSource):
                 self._mirror_refs(repo, refs, symrefs, True)
                 self._verify(repo)
             return True
-        except Exception:
+        except Exception as e:
+            if refuses_writes(e):  # fetching instead would fail the same way
+                raise self.metadata.write_failed(e, self.path) from None
             return False
 
     def _update(self) -> None:
@@ -748,11 +771,16 @@ class GitSource(VCSSource):
         except SourceError:
             raise
         except Exception as e:
+            if refuses_writes(e):  # our disk, not upstream: no other version would fare better
+                raise self.metadata.write_failed(e, self.path) from None
             if _is_local_damage(e):
                 raise _Corrupt(_cause(e)) from None
             cause = _cause(e, url)
             raise SourceError(cause, self.url, cause) from None
-        self._mirror_refs(repo, result.refs, getattr(result, "symrefs", {}) or {}, clone)
+        try:
+            self._mirror_refs(repo, result.refs, getattr(result, "symrefs", {}) or {}, clone)
+        except OSError as e:
+            raise self.metadata.write_failed(e, self.path) from None
 
     @staticmethod
     def _mirror_refs(repo, remote: Mapping[bytes, bytes | None], symrefs: Mapping[bytes, bytes], clone: bool) -> None:
