@@ -89,6 +89,7 @@ def _is_regular(path: str, what: str) -> bool:
 def run_init(project: Project, sm, *, examples: bool, skip_tools: bool, gopath: bool, verbose: bool,
              note: Log, out: Log) -> None:
     """Everything after the project is established (``sm``: the run's SourceManager)."""
+    from dep.ensure import raise_cache_write_failure
     from dep.importers import AnalyzingBridge, import_tool_config
     from dep.importers.base import DirFiles
 
@@ -119,6 +120,7 @@ def run_init(project: Project, sm, *, examples: bool, skip_tools: bool, gopath: 
 
     _validate(project, sm)
     lock = _solve(project, lock, AnalyzingBridge(sm, direct, note, verbose), note if verbose else None)
+    raise_cache_write_failure(sm)  # the solve may have fallen back to versions it could cache
     _finalize(manifest, lock, imported, direct, note)
 
     backup = backup_vendor(project.vendor_dir, time.strftime("%Y%m%d%H%M%S"))

@@ -62,7 +62,8 @@ def test_an_empty_cache_on_a_full_disk_is_one_line_naming_the_cache(world, full_
     assert [n for n in os.listdir(full_disk / "sources") if not n.startswith("filler")] == []
 
 
-def test_a_full_disk_is_not_taken_for_a_version_that_failed(world, tmp_path):
+@pytest.mark.parametrize("command", ["ensure -update", "init"])
+def test_a_full_disk_is_not_taken_for_a_version_that_failed(world, tmp_path, command):
     """The fetch of a new version fails on the full disk: dep must not settle for an older
     version (exit 0 with v1.1.0) nor call it a solving failure."""
     cache = tmp_path / "cache-on-tmpfs"
@@ -73,7 +74,14 @@ def test_a_full_disk_is_not_taken_for_a_version_that_failed(world, tmp_path):
     try:
         world.env.update(DEPCACHEDIR=str(cache), DEPNOLOCK="1")
         world.dep("ensure", ok=True)
-        world.tag("lib", "v1.2.0", {"lib.go": LIB_GO.format(v="lib1.2")})
+        # a release the command would pick: under the constraint ^1 (ensure), the newest (init)
+        world.tag("lib", "v2.1.0" if command == "init" else "v1.2.0", {"lib.go": LIB_GO.format(v="new")})
+        if command == "init":
+            import shutil
+
+            for name in ("Gopkg.toml", "Gopkg.lock"):
+                (world.project / name).unlink()
+            shutil.rmtree(world.project / "vendor")
         before = world.snapshot()
         n = 0
         while True:
@@ -82,8 +90,8 @@ def test_a_full_disk_is_not_taken_for_a_version_that_failed(world, tmp_path):
             except OSError:
                 break
             n += 1
-        r = world.dep("ensure", "-update", ok=False)
-        assert r.stderr == full_message(cache)
+        r = world.dep(*command.split(), ok=False)
+        assert r.stderr.endswith(full_message(cache)), r.stderr
         assert world.snapshot() == before
     finally:
         subprocess.run(["umount", str(cache)], check=True)
