@@ -105,6 +105,8 @@ def test_sources_dir_single_level(tmp_path):
     ("ssh://git@github.com/a/b", "ssh---git@github.com-a-b"),
     ("https://gopkg.in/yaml.v2", "https---gopkg.in-yaml.v2"),
     ("bzr+ssh://x.org/my-proj", "bzr-ssh---x.org-my--proj"),
+    # what a .gitmodules may hold: never the sources dir, its parent, or an impossible name
+    ("..", "_.."), (".", "_."), ("", "_"), ("a\0b", "_a%00b"),
 ])
 def test_source_dir_names(url, name):
     assert source_dir_name(url) == name

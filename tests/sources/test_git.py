@@ -781,3 +781,17 @@ def test_a_blob_shorter_than_its_header_says_is_damage(tmp_path):
     src2.export("v1", str(tmp_path / "again"))  # the damaged clone is replaced and the export redone
     assert (tmp_path / "again/a.go").read_text() == "package a\n"
     assert src2.ops.get("clone") == 1
+
+
+@pytest.mark.parametrize("url", ["..", "."])
+def test_a_submodule_url_naming_the_cache_dirs_parent_leaves_the_cache_alone(tmp_path, isolated_git_config, url):
+    allow_local_submodules(isolated_git_config)
+    top = make_repo(tmp_path / "top", [{"files": {"top.go": "package top\n"}}])
+    rev = add_submodule(top.path, "leaf", url, top.commits[0])
+    cache = tmp_path / "cache"
+    (cache / "keep").mkdir(parents=True)
+    (cache / "keep/marker").write_text("cache data\n")
+    src = GitSource(top.url, str(cache))
+    src.export(rev, str(tmp_path / "o"))
+    assert (cache / "keep/marker").read_text() == "cache data\n"
+    assert (tmp_path / "o/top.go").exists()

@@ -205,7 +205,12 @@ def source_dir_name(url: str) -> str:
     """
     from dep.sources.deduce import cache_dir_name
 
-    return cache_dir_name(url)
+    name = cache_dir_name(url)
+    if name in ("", ".", "..") or "\0" in name:
+        # a URL a repository's .gitmodules can hold: never the sources dir itself, its
+        # parent, or a name the file system refuses
+        name = "_" + name.replace("\0", "%00")
+    return name
 
 
 def source_path(cachedir: str, url: str) -> str:
