@@ -1019,46 +1019,47 @@ class GitSource(VCSSource):
         saw_go_link = False
         submodules: list[tuple[bytes, bytes]] = []
         stack = [(tree_sha, b"")]
-        while stack:
-            tsha, rel = stack.pop()
-            tree = store[tsha]
-            for entry in tree.iteritems():
-                name, mode, sha = entry.path, entry.mode, entry.sha
-                if name in (b".", b"..") or b"/" in name or b"\0" in name or name.lower() == b".git":
-                    raise SourceError(f"invalid path {os.fsdecode(rel + name)!r} in {self.url}", self.url)
-                relpath = rel + name
-                full = dest + b"/" + relpath
-                try:
-                    if _stat.S_ISDIR(mode):
-                        os.mkdir(full)
-                        stack.append((sha, relpath + b"/"))
-                        continue
-                    if S_ISGITLINK(mode):
-                        os.mkdir(full)
-                        submodules.append((relpath, sha))
-                        continue
-                    if _stat.S_ISLNK(mode):
-                        if name.endswith(b".go"):
-                            saw_go_link = True
-                        os.symlink(store[sha].data, full)
-                        continue
-                    if only is not None and not only(os.fsdecode(relpath)):
-                        continue
-                    fd = os.open(full, _CREATE_FLAGS, 0o777 if mode & 0o111 else 0o666)
-                except FileExistsError:
-                    raise SourceError(
-                        f"{self.url} at {commit.decode()}: the path {os.fsdecode(relpath)!r} occurs twice "
-                        "in its tree (a duplicate entry, or names this file system does not tell apart); "
-                        "refusing to export it", self.url) from None
-                else:
+        with _BlobReader(store) as blobs:
+            while stack:
+                tsha, rel = stack.pop()
+                tree = store[tsha]
+                for entry in tree.iteritems():
+                    name, mode, sha = entry.path, entry.mode, entry.sha
+                    if name in (b".", b"..") or b"/" in name or b"\0" in name or name.lower() == b".git":
+                        raise SourceError(f"invalid path {os.fsdecode(rel + name)!r} in {self.url}", self.url)
+                    relpath = rel + name
+                    full = dest + b"/" + relpath
                     try:
-                        for chunk in _blob_chunks(store, sha):
-                            view = memoryview(chunk)
-                            while view:
-                                n = os.write(fd, view)
-                                view = view[n:]
-                    finally:
-                        os.close(fd)
+                        if _stat.S_ISDIR(mode):
+                            os.mkdir(full)
+                            stack.append((sha, relpath + b"/"))
+                            continue
+                        if S_ISGITLINK(mode):
+                            os.mkdir(full)
+                            submodules.append((relpath, sha))
+                            continue
+                        if _stat.S_ISLNK(mode):
+                            if name.endswith(b".go"):
+                                saw_go_link = True
+                            os.symlink(store[sha].data, full)
+                            continue
+                        if only is not None and not only(os.fsdecode(relpath)):
+                            continue
+                        fd = os.open(full, _CREATE_FLAGS, 0o777 if mode & 0o111 else 0o666)
+                    except FileExistsError:
+                        raise SourceError(
+                            f"{self.url} at {commit.decode()}: the path {os.fsdecode(relpath)!r} occurs twice "
+                            "in its tree (a duplicate entry, or names this file system does not tell apart); "
+                            "refusing to export it", self.url) from None
+                    else:
+                        try:
+                            for chunk in blobs.chunks(sha):
+                                view = memoryview(chunk)
+                                while view:
+                                    n = os.write(fd, view)
+                                    view = view[n:]
+                        finally:
+                            os.close(fd)
         if submodules:
             urls = self._submodule_urls(repo, tree_sha)
             for relpath, sha in submodules:
@@ -1174,36 +1175,79 @@ _CHUNK = 1 << 20
 _BLOB_TYPE = 3  # git's object type number for a blob, in packs and loose headers alike
 
 
-def _blob_chunks(store, sha: bytes) -> Iterator[bytes]:
-    """The content of blob ``sha`` in pieces of about a MiB, decompressed as it is read, so
-    a large file costs a MiB of memory rather than several times its size. Deltified pack
-    entries (their base is needed whole anyway) come through dulwich's resolver."""
-    from dulwich.objects import hex_to_sha
+class _BlobReader:
+    """Blob contents of one object store in pieces of at most a MiB, decompressed as they
+    are read, so a large file costs a MiB of memory rather than several times its size.
+    Pack files stay open for the reader's life (one export), so a small blob costs a seek
+    and a read of about its own size. Deltified pack entries (whose base is needed whole
+    anyway) go through dulwich's resolver."""
 
-    raw = hex_to_sha(sha)
-    for pack in store.packs:
-        try:
-            offset = pack.index.object_offset(raw)
-        except KeyError:
-            continue
-        return _pack_blob_chunks(pack, offset, sha)
-    path = store._get_shafile_path(sha)
-    if os.path.exists(path):
-        return _loose_blob_chunks(path, sha)
-    type_num, data = store.get_raw(sha)  # alternates: rare, and whole
-    if type_num != _BLOB_TYPE:
-        raise _Corrupt(f"{sha.decode()} is not a blob")
-    return iter((data,))
+    def __init__(self, store) -> None:
+        self.store = store
+        self._files: dict = {}
+
+    def __enter__(self) -> _BlobReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for f in self._files.values():
+            f.close()
+
+    def chunks(self, sha: bytes) -> Iterator[bytes]:
+        from dulwich.objects import hex_to_sha
+
+        raw = hex_to_sha(sha)
+        for pack in self.store.packs:
+            try:
+                offset = pack.index.object_offset(raw)
+            except KeyError:
+                continue
+            return self._pack_chunks(pack, offset, sha)
+        path = self.store._get_shafile_path(sha)
+        if os.path.exists(path):
+            return _loose_blob_chunks(path, sha)
+        type_num, data = self.store.get_raw(sha)  # alternates: rare, and whole
+        if type_num != _BLOB_TYPE:
+            raise _Corrupt(f"{sha.decode()} is not a blob")
+        return iter((data,))
+
+    def _pack_chunks(self, pack, offset: int, sha: bytes) -> Iterator[bytes]:
+        import zlib
+
+        path = pack.data.path
+        f = self._files.get(path)
+        if f is None:
+            f = self._files[path] = open(path, "rb", buffering=0)
+        f.seek(offset)
+        head = f.read(16)  # type and size: at most 10 bytes for any size below 2**64
+        byte, k = head[0], 1
+        type_num, size, shift = (byte >> 4) & 7, byte & 15, 4
+        while byte & 0x80 and k < len(head):
+            byte = head[k]
+            k += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+        if type_num not in (_BLOB_TYPE, 6, 7):  # 6, 7: offset and reference deltas
+            raise _Corrupt(f"{sha.decode()} is not a blob")
+        if type_num != _BLOB_TYPE:
+            resolved_type, chunks = pack.resolve_object(offset, *pack.data.get_object_at(offset))
+            if resolved_type != _BLOB_TYPE:
+                raise _Corrupt(f"{sha.decode()} is not a blob")
+            return iter(chunks if isinstance(chunks, list) else (chunks,))
+        f.seek(offset + k)
+        return _inflate(f, zlib.decompressobj(), size, sha)
 
 
 def _inflate(f, d, expected: int, sha: bytes) -> Iterator[bytes]:
     """Decompress the rest of the zlib stream ``d`` is reading from ``f``, at most a chunk
-    of output at a time (a small, very compressible input must not expand all at once)."""
+    of output at a time (a small, very compressible input must not expand all at once).
+    Reads ask for about what is left (zlib never grows data by more than a few bytes per
+    16 KiB), so a small object costs one small read."""
     n = 0
     data = b""
     while not d.eof:
         if not data:
-            data = f.read(_CHUNK)
+            data = f.read(min(_CHUNK, expected - n + (expected - n) // 1024 + 64))
             if not data:
                 break
         out = d.decompress(data, _CHUNK)
@@ -1215,28 +1259,6 @@ def _inflate(f, d, expected: int, sha: bytes) -> Iterator[bytes]:
             yield out
     if n != expected or not d.eof:
         raise _Corrupt(f"object {sha.decode()} does not have the size its header gives")
-
-
-def _pack_blob_chunks(pack, offset: int, sha: bytes) -> Iterator[bytes]:
-    import zlib
-
-    with open(pack.data.path, "rb") as f:
-        f.seek(offset)
-        byte = f.read(1)[0]
-        type_num, size, shift = (byte >> 4) & 7, byte & 15, 4
-        while byte & 0x80:
-            byte = f.read(1)[0]
-            size |= (byte & 0x7F) << shift
-            shift += 7
-        if type_num not in (_BLOB_TYPE, 6, 7):  # 6, 7: offset and reference deltas
-            raise _Corrupt(f"{sha.decode()} is not a blob")
-        if type_num != _BLOB_TYPE:
-            resolved_type, chunks = pack.resolve_object(offset, *pack.data.get_object_at(offset))
-            if resolved_type != _BLOB_TYPE:
-                raise _Corrupt(f"{sha.decode()} is not a blob")
-            yield from chunks if isinstance(chunks, list) else (chunks,)
-            return
-        yield from _inflate(f, zlib.decompressobj(), size, sha)
 
 
 def _loose_blob_chunks(path: str, sha: bytes) -> Iterator[bytes]:
