@@ -636,15 +636,28 @@ def test_skip_names_in_vendor_walk(tmp_path):
                    "github.com/vendor/x": VendorStatus.NOT_IN_TREE}
 
 
-def test_symlinked_dirs_are_followed(tmp_path):
+def test_symlinked_dirs_are_not_descended(tmp_path):
     outside = tmp_path / "outside"
     write(outside, "b/b.go", "package b\n")
     v = tmp_path / "vendor"
     v.mkdir()
-    os.symlink(outside, v / "github.com")  # followed by the walk (os.Stat)
+    os.symlink(outside, v / "github.com")  # dep follows it (os.Stat, then lists the target)
+    os.symlink("/", v / "root")  # dep would walk the whole file system
     real = _dig(outside, "b")
     res = check_dep_tree(v, {"github.com/b": real})
-    assert res == {"github.com/b": VendorStatus.NO_MISMATCH}
+    assert res == {"github.com/b": VendorStatus.NOT_IN_TREE,
+                   "github.com": VendorStatus.NOT_IN_LOCK, "root": VendorStatus.NOT_IN_LOCK}
+    assert res.is_dir("github.com") and res.is_dir("root")
+
+
+def test_symlinked_vendor_dir_is_an_error(tmp_path):
+    write(tmp_path, "outside/github.com/b/b.go", "package b\n")
+    v = tmp_path / "vendor"
+    os.symlink(tmp_path / "outside", v)
+    with pytest.raises(VendorError) as exc:
+        check_dep_tree(v, {"github.com/b": d(V_FOO)})
+    assert str(exc.value) == (f'"{v}" is a symbolic link, which dep does not follow: '
+                              "remove it and run dep ensure -vendor-only to vendor the projects")
 
 
 def test_symlinked_project_dir_hashes_as_nothing(tmp_path):

@@ -3,7 +3,9 @@
 A project's digest is one SHA-256 over a record stream produced by a pre-order walk of its
 directory (names sorted byte-wise, ``lstat`` semantics, symlinks and VCS/vendor names left out,
 CRLF normalised to LF in every file).  ``check_dep_tree`` compares vendor/ with the digests in
-Gopkg.lock the way dep's ``verify.CheckDepTree`` does.
+Gopkg.lock the way dep's ``verify.CheckDepTree`` does, except that it never descends into a
+symlinked directory (vendor/ is untrusted input; dep follows them and ``vendor/x -> /`` walks
+the whole file system).
 
 Stdlib only.  Files are streamed in CHUNK_SIZE reads.  Several projects are hashed on a
 thread pool (hashlib and os.read release the GIL) when the machine has PARALLEL_MIN_CPUS or
@@ -146,7 +148,7 @@ def _special_record(mode: int) -> bytes:
 def _hash_file(path: bytes, update) -> None:
     """Feed a file's CRLF-normalised content, then its normalised length, to ``update``."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # lstat said regular file: keep it so
     except OSError as e:
         raise VendorError("cannot Open: " + go_path_error("open", path, e)) from e
     n = 0
@@ -231,6 +233,10 @@ def _sorted_entries(path: bytes) -> list[os.DirEntry]:
 
 def _entry_name(e: os.DirEntry) -> bytes:
     return e.name
+
+
+def _entry_bytes(e: os.DirEntry) -> bytes:
+    return os.fsencode(e.name)
 
 
 def digest_from_directory(path: str | os.PathLike) -> VersionedDigest:
@@ -360,11 +366,17 @@ def check_dep_tree(vendor_dir: str | os.PathLike, wanted: Mapping[str, Versioned
 
     ``wanted`` maps project roots (slash paths) to the digests in Gopkg.lock.  Lock projects
     absent from vendor/ are NOT_IN_TREE; paths beside the lock projects' ancestors are
-    NOT_IN_LOCK, reported at their top-most level only.  Raises VendorError with dep's message
-    when vendor/ cannot be read.  ``workers`` as for ``digests_from_directories``.
+    NOT_IN_LOCK, reported at their top-most level only.  Symlinks are never descended into: a
+    symlinked directory is NOT_IN_LOCK (lock projects below it are NOT_IN_TREE), a symlinked
+    project root hashes as nothing (as in dep) and a symlinked vendor/ is an error.  Raises
+    VendorError with dep's message when vendor/ cannot be read.  ``workers`` as for
+    ``digests_from_directories``.
     """
     base = os.path.normpath(os.fspath(vendor_dir))
     result = VendorStatusMap()
+    if os.path.islink(base):
+        raise VendorError(f"{go_quote(base)} is a symbolic link, which dep does not follow: "
+                          "remove it and run dep ensure -vendor-only to vendor the projects")
     try:
         st = os.stat(base)
     except FileNotFoundError:
@@ -384,6 +396,7 @@ def check_dep_tree(vendor_dir: str | os.PathLike, wanted: Mapping[str, Versioned
     parents: list[int] = [-1]
     required: list[bool] = [True]  # the node is a lock project or one of its ancestors
     is_dir: list[bool] = [True]
+    is_link: list[bool] = [False]
 
     to_hash: list[tuple[str, str]] = []  # (project root, path) in dep's visiting order
     walk_error: VendorError | None = None
@@ -410,26 +423,36 @@ def check_dep_tree(vendor_dir: str | os.PathLike, wanted: Mapping[str, Versioned
                     required[i] = True
                     i = parents[i]
                 continue  # a project's contents are covered by its digest
+            if is_link[idx]:
+                # dep lists a symlinked directory's target; we never do (``x -> /`` would walk
+                # the whole file system), so it stays an unused project and nothing below it
+                # counts as vendored.
+                continue
 
             try:
-                names = os.listdir(path)
+                with os.scandir(path) as it:
+                    entries = list(it)
             except OSError as e:
                 raise VendorError("cannot get sorted list of directory children: cannot Open: "
                                   + go_path_error("open", path, e)) from e
-            names.sort(key=os.fsencode)
+            entries.sort(key=_entry_bytes)
             prefix = rel + "/" if rel else ""
-            for name in names:
+            for e in entries:
+                name = e.name
                 if name in _SKIP_NAMES:
                     continue
-                child = os.path.join(path, name)
+                child = e.path
                 try:
+                    # Stat follows a symlink only to tell "unused project" from "orphaned
+                    # file" (and to fail on a dangling one), as dep's os.Stat does.
                     child_is_dir = stat.S_ISDIR(os.stat(child).st_mode)
-                except OSError as e:
-                    raise VendorError("cannot Stat: " + go_path_error("stat", child, e)) from e
+                except OSError as err:
+                    raise VendorError("cannot Stat: " + go_path_error("stat", child, err)) from err
                 rels.append(prefix + name)
                 parents.append(idx)
                 required.append(False)
                 is_dir.append(child_is_dir)
+                is_link.append(e.is_symlink())
                 if child_is_dir:
                     queue.append(len(rels) - 1)
     except VendorError as e:

@@ -1752,8 +1752,10 @@ def _glob_has_meta(path: bytes) -> bool:
 
 
 def _glob_dir(d: bytes, pattern: bytes, matches: list[bytes]) -> None:
+    """Go's glob in one directory, except that a symlinked directory is not entered: a
+    directory ``[x]`` would otherwise read ``*.go`` through a sibling symlink ``x -> /elsewhere``."""
     try:
-        if not os.path.isdir(d):
+        if not _stat.S_ISDIR(os.lstat(d).st_mode):
             return
         names = sorted(os.listdir(d))
     except OSError:
@@ -2000,9 +2002,16 @@ def _package_or_error(dir_path: str, import_path: str, import_root: str,
 
 
 def _read_file(path: str) -> bytes:
-    """The whole file (os.open and os.read cost less per file than open().read())."""
-    fd = os.open(path, os.O_RDONLY)
+    """The whole file (os.open and os.read cost less per file than open().read()).
+
+    Only a regular file is read: a FIFO named ``x.go``, or a symlink to one or to /dev/zero,
+    would block or never end (Go would hang on it), so it is an error naming the file.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # NONBLOCK: opening a FIFO must not wait
     try:
+        if not _stat.S_ISREG(os.fstat(fd).st_mode):
+            raise PackageTreeError(f"{path} is not a regular file (a FIFO, device or socket), "
+                                   "so it cannot be Go source: remove it or rename it")
         chunks = []
         while True:
             chunk = os.read(fd, 1 << 16)
