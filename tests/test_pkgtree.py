@@ -364,6 +364,8 @@ def test_relative_root_is_made_absolute(tmp_path, monkeypatch):
     ("//line foo.go:x\npackage a\n", "1:15: invalid line number: x"),
     ("//line foo.go:0\npackage a\n", "1:15: invalid line number: 0"),
     ("//line foo.go:1:0\npackage a\n", "1:17: invalid column number: 0"),
+    # past uint64, and past int()'s 4,300 digits: Go's ParseUint overflow, not a traceback
+    ("//line foo.go:" + "9" * 5000 + "\npackage a\n", "1:15: invalid line number: " + "9" * 5000),
 ])
 def test_parse_errors(tmp_path, src, msg):
     e = err(tmp_path, {"a.go": src})
@@ -377,6 +379,7 @@ def test_parse_errors(tmp_path, src, msg):
     ('package a\n/*line bar.go:7:3*/import "fmt" 1\n', "{dir}/bar.go:7:16"),
     ('//line /abs/foo.go:3\npackage a\nimport "fmt" 1\n', "/abs/foo.go:4"),
     ('package a\n//line foo.go:5\n  import "fmt" 1\n', "{dir}/foo.go:5"),
+    ('//line foo.go:' + "0" * 5000 + '10\npackage a\nimport "fmt" 1\n', "{dir}/foo.go:11"),
 ])
 def test_line_directives_move_error_positions(tmp_path, src, where):
     e = err(tmp_path, {"a.go": src})

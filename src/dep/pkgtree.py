@@ -308,7 +308,9 @@ def _trailing_digits(text: bytes) -> tuple[int, int, bool]:
         return 0, 0, False
     digits = text[i + 1:]
     if digits and digits.isdigit() and digits.isascii():
-        v = int(digits)
+        significant = digits.lstrip(b"0")
+        # past 20 digits it overflows uint64 anyway (and int() refuses 4,300 digits)
+        v = int(significant or b"0") if len(significant) <= 20 else 1 << 64
         if v < 1 << 64:
             return i + 1, v, True
         return i + 1, (1 << 64) - 1, False
