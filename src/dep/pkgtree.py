@@ -1805,6 +1805,9 @@ class _GlobFile:
     def is_dir(self) -> bool:
         return os.path.isdir(self.path)
 
+    def is_symlink(self) -> bool:
+        return os.path.islink(self.path)
+
 
 def _go_files_by_pattern(dir_path: str) -> list:
     try:
@@ -1935,8 +1938,9 @@ def _fast_build_ignored(src: bytes, end: int) -> bool:
     return _group_says_ignore(group)
 
 
-def _fill_package(dir_path: str, import_path: str, go_files: list) -> PackageOrErr | Package:
-    """Go's fillPackage for one directory; ``go_files`` are the sorted ``*.go`` dir entries."""
+def _fill_package(dir_path: str, import_path: str, go_files: list, inside) -> PackageOrErr | Package:
+    """Go's fillPackage for one directory; ``go_files`` are the sorted ``*.go`` dir entries.
+    ``inside(path)`` says whether a symlinked file resolves inside the tree being listed."""
     if not go_files:
         return PackageOrErr(error=PackageError(PackageError.NO_GO,
                                                "no buildable Go source files in " + dir_path))
@@ -1954,6 +1958,8 @@ def _fill_package(dir_path: str, import_path: str, go_files: list) -> PackageOrE
                 continue
         except OSError:
             pass
+        if entry.is_symlink() and not inside(path):
+            continue  # never read outside the tree (a repository's x.go -> ~/.netrc): as unreadable
         try:
             src = _read_file(path)
         except PermissionError:
@@ -1982,8 +1988,8 @@ def _fill_package(dir_path: str, import_path: str, go_files: list) -> PackageOrE
 
 
 def _package_or_error(dir_path: str, import_path: str, import_root: str,
-                      go_files: list) -> PackageOrErr:
-    res = _fill_package(dir_path, import_path, go_files)
+                      go_files: list, inside) -> PackageOrErr:
+    res = _fill_package(dir_path, import_path, go_files, inside)
     if isinstance(res, PackageOrErr):
         return res
     pkg = res
@@ -2068,6 +2074,11 @@ def list_packages(file_root: str, import_root: str) -> PackageTree:
 
     packages = tree.packages
     root_is_slash = root == "/"
+    real_root = os.path.realpath(root)
+
+    def inside(path: str) -> bool:
+        target = os.path.realpath(path)
+        return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
 
     def walk(dir_path: str, rel: str, ip: str, glob_meta: bool) -> None:
         try:
@@ -2081,7 +2092,7 @@ def list_packages(file_root: str, import_root: str) -> PackageTree:
             go_files = _go_files_by_pattern(dir_path)
         else:
             go_files = [e for e in entries if e.name.endswith(".go")]
-        packages[ip] = _package_or_error(dir_path, ip, import_root, go_files)
+        packages[ip] = _package_or_error(dir_path, ip, import_root, go_files, inside)
         for e in entries:
             try:
                 is_dir = e.is_dir(follow_symlinks=False)

@@ -97,10 +97,17 @@ def test_skip_vendor_still_reads_no_vendor_symlink(project, canary):
     assert dep(project, "check", "-skip-vendor") == (0, "", "")
 
 
-@pytest.mark.parametrize("make", [lambda p: os.mkfifo(p), lambda p: os.symlink("/dev/zero", p)],
-                         ids=["fifo", "dev-zero"])
+def test_go_file_symlinked_to_a_device_outside_is_passed_over_not_a_hang(project):
+    baseline = dep(project, "check")
+    os.symlink("/dev/zero", project / "z.go")  # Go would read it for ever
+    assert dep(project, "check") == baseline
+
+
+@pytest.mark.parametrize("make", [lambda p: os.mkfifo(p), lambda p: os.symlink("fifo", p)],
+                         ids=["fifo", "link-to-fifo"])
 def test_go_file_that_is_not_a_regular_file_is_an_error_not_a_hang(project, make):
-    make(project / "z.go")  # Go would block on the FIFO, or read /dev/zero for ever
+    os.mkfifo(project / "fifo")
+    make(project / "z.go")  # Go would block on the FIFO
     assert dep(project, "check") == (1, "", "analysis of current project's packages failed: "
                                             f"{project}/z.go is not a regular file (a FIFO, device or "
                                             "socket), so it cannot be Go source: remove it or rename it\n")
@@ -112,3 +119,25 @@ def test_glob_in_a_directory_name_does_not_read_through_a_symlink(project, canar
     (project / "[x]").mkdir()
     os.symlink(canary, project / "x")
     assert dep(project, "check", "-skip-vendor") == (0, "", "")
+
+
+def test_a_go_file_symlinked_outside_the_tree_is_not_read(tmp_path):
+    """A repository's ``x.go -> ~/.netrc``: Go and dep would read it, and a parse error would
+    print its first token into the CI log. It is passed over as an unreadable file; a
+    symlink to a file inside the tree is still read."""
+    from dep.pkgtree import list_packages
+
+    secret = tmp_path / "home" / ".netrc"
+    secret.parent.mkdir()
+    secret.write_text("machine github.com password ghp_SECRETTOKEN\n")
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "a.go").write_text('package pkg\n\nimport "fmt"\n')
+    (root / "pkg" / "leak.go").symlink_to(secret)
+    (root / "pkg" / "same.go").symlink_to(root / "pkg" / "a.go")
+    (root / "other").mkdir()
+    (root / "other" / "b.go").symlink_to("../pkg/a.go")
+    tree = list_packages(str(root), "example.com/repo")
+    pkg = tree.packages["example.com/repo/pkg"]
+    assert pkg.error is None and pkg.package.imports == ("fmt",)
+    assert tree.packages["example.com/repo/other"].package.imports == ("fmt",)
