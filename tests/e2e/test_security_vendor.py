@@ -165,3 +165,30 @@ def test_a_dependencys_local_submodule_is_not_read(world):
     assert r.returncode == 0, r.stderr
     assert (project / "vendor/github.com/acme/lib/lib.go").exists()
     assert not (project / "vendor/github.com/acme/lib/leak/key.go").exists()
+
+
+def test_everything_hostile_at_once_leaves_the_canary_alone(world):
+    """One project with all of it: a shipped staging dir whose journal climbs out, a symlink
+    in vendor/ to the canary, a dependency whose tree links a nested root to the canary, and
+    a dependency's local submodule. Every command ends with exit 0 or one line and exit 1;
+    the canary is never touched."""
+    from tests.gitrepos import add_submodule
+
+    tmp_path, up, project, env, canary = world
+    secret = make_repo(tmp_path / "secret", [{"files": {"key.go": "package secret\n"}}])
+    add_submodule(up.path, "leak", secret.url, secret.commits[0], tag="v1.1.0")
+    project, env, canary = nested_world(world, with_link=True)
+    (project / "vendor/github.com").mkdir(parents=True)
+    (project / "vendor/github.com/evil").symlink_to(canary)
+    stage = project / ".dep-txn-aaaaaaaaaaaa"
+    stage.mkdir()
+    (stage / "owner").write_text("")
+    up_rel = os.path.relpath(canary, project)
+    (stage / "journal").write_text(f"dep-txn 1 {stage.name} {os.stat(project).st_ino}\n"
+                                   f"{stage.name}/gone\t{up_rel}/keep/notes.txt\n")
+    before = snapshot(canary)
+    for args in (["ensure", "-vendor-only"], ["ensure"], ["ensure", "-update"], ["check"], ["status"]):
+        r = dep(project, env, *args)
+        errors = [line for line in r.stderr.splitlines() if not line.startswith("dep: WARNING:")]
+        assert r.returncode in (0, 1) and (r.returncode == 0 or len(errors) == 1), (args, r.stderr)
+        assert snapshot(canary) == before, args
