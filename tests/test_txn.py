@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from dep.txn import STAGE_PREFIX, Transaction, TransactionError, recover
+from tests.treesnap import tree
 
 
 def snapshot(root):
@@ -182,22 +183,6 @@ def test_what_a_run_killed_while_making_its_stage_leaves_is_cleaned(tmp_path):
 
 STAGE = ".dep-txn-aaaaaaaaaaaa"
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
-
-
-def tree(root):
-    """Every path under ``root`` (files with their bytes, symlinks with their target, dirs)."""
-    out = {}
-    for dp, dn, fn in os.walk(root):
-        for name in dn + fn:
-            p = os.path.join(dp, name)
-            rel = os.path.relpath(p, root)
-            if os.path.islink(p):
-                out[rel] = ("link", os.readlink(p))
-            elif os.path.isdir(p):
-                out[rel] = "dir"
-            else:
-                out[rel] = open(p, "rb").read()
-    return out
 
 
 def header(root, name=STAGE):

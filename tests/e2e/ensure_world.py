@@ -26,6 +26,7 @@ import pytest
 
 from dep.digest import digest_from_directory
 from tests.gitrepos import commit, make_repo
+from tests.treesnap import tree
 
 IMPORT_ROOT = "github.com/acme/app"
 REPOS = ("lib", "util", "extra")
@@ -141,20 +142,7 @@ class World:
     def snapshot(self) -> dict:
         """Every path under the project (files with their bytes and mode, symlinks, and
         directories), staging directories included, so leftovers show up too."""
-        out = {}
-        root = str(self.project)
-        for dp, dn, fn in os.walk(root):
-            for d in dn:
-                out[os.path.relpath(os.path.join(dp, d), root) + "/"] = "dir"
-            for f in fn:
-                p = os.path.join(dp, f)
-                st = os.lstat(p)
-                if os.path.islink(p):
-                    out[os.path.relpath(p, root)] = ("link", os.readlink(p))
-                else:
-                    with open(p, "rb") as fh:
-                        out[os.path.relpath(p, root)] = (st.st_mode, fh.read())
-        return out
+        return tree(self.project)
 
     def stats(self, under: str = "vendor") -> dict:
         """``{relpath: (inode, mtime_ns)}`` for the files under ``under``."""

@@ -10,26 +10,10 @@ import pytest
 
 from tests.e2e.ensure_world import template, world  # noqa: F401 -- fixtures
 from tests.e2e.test_ensure_faults import ADD, SWAP_RENAMES, ensured, run_killer  # noqa: F401 -- ensured is a fixture
+from tests.treesnap import tree
 
 STAGE = ".dep-txn-aaaaaaaaaaaa"
 COMMANDS = (("check",), ("ensure", "-dry-run"), ("status",))
-
-
-def tree(root):
-    """Every path under ``root``: files with their bytes, symlinks with their target, dirs."""
-    out = {}
-    for dp, dn, fn in os.walk(root):
-        for name in dn + fn:
-            p = os.path.join(dp, name)
-            rel = os.path.relpath(p, root)
-            if os.path.islink(p):
-                out[rel] = ("link", os.readlink(p))
-            elif os.path.isdir(p):
-                out[rel] = "dir"
-            else:
-                with open(p, "rb") as f:
-                    out[rel] = f.read()
-    return out
 
 
 def prepare(project, outside, case):
