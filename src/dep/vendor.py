@@ -127,12 +127,15 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
     from dep.safepath import make_project_dir
     from dep.sources.exportcache import ExportCache, entry_key
 
+    from dep.sources.git import submodules_exported
+
     cache = ExportCache(sm.cachedir)
+    submodules = submodules_exported()
 
     def one(job):
         p, options = job
         dest = make_project_dir(vendor_dir, p.name)
-        key = entry_key(p.name, p.source, p.revision, options, p.packages)
+        key = entry_key(p.name, p.source, p.revision, options, p.packages, submodules)
         cached = cache.copy_out(key, dest)
         if cached is not None:
             try:

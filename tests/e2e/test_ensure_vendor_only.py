@@ -117,7 +117,7 @@ def test_a_second_run_copies_the_pruned_tree_from_the_cache(setup, tmp_path):
     project, env, want = setup
     assert dep(project, env, "ensure", "-vendor-only").returncode == 0
     first = listing(project / "vendor")
-    entries = list((tmp_path / "cache" / "pydep-export-v1").glob("*/*"))
+    entries = list((tmp_path / "cache" / "pydep-export-v2").glob("*/*"))
     assert len(entries) == 1
     # With the upstream gone and the clone removed, only the cache can supply the tree.
     shutil.rmtree(tmp_path / "up")

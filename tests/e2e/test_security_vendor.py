@@ -144,6 +144,7 @@ def test_a_dependencys_local_submodule_is_not_read(world):
     tmp_path, up, project, env, canary = world
     secret = make_repo(tmp_path / "secret", [{"files": {"key.go": "package secret\n"}}])
     rev = add_submodule(up.path, "leak", secret.url, secret.commits[0], tag="v1.1.0")
+    env["DEPSUBMODULES"] = "1"  # the opt-in to export submodule contents (dep leaves them empty)
     (project / "Gopkg.toml").write_text("")
     (project / "Gopkg.lock").write_text(lock(locked("github.com/acme/lib", rev, pruneopts="")))
     r = dep(project, env, "ensure", "-vendor-only")
@@ -163,6 +164,7 @@ def test_everything_hostile_at_once_leaves_the_canary_alone(world):
     secret = make_repo(tmp_path / "secret", [{"files": {"key.go": "package secret\n"}}])
     add_submodule(up.path, "leak", secret.url, secret.commits[0], tag="v1.1.0")
     project, env, canary = nested_world(world, with_link=True)
+    env["DEPSUBMODULES"] = "1"
     (project / "vendor/github.com").mkdir(parents=True)
     (project / "vendor/github.com/evil").symlink_to(canary)
     stage = project / ".dep-txn-aaaaaaaaaaaa"

@@ -402,12 +402,18 @@ def test_analysis_dir_has_go_files_and_all_dirs(upstream, tmp_path):
 # Submodules
 
 
+@pytest.fixture
+def submodule_contents(monkeypatch):
+    """The opt-in to export submodule contents (dep leaves submodules empty)."""
+    monkeypatch.setenv("DEPSUBMODULES", "1")
+
+
 def allow_local_submodules(config) -> None:
     """What a user does to let submodules use the file transport, as git requires since 2.38.1."""
     config.write_text(config.read_text() + '[protocol "file"]\n\tallow = always\n')
 
 
-def test_export_includes_nested_submodules(tmp_path, isolated_git_config):
+def test_export_includes_nested_submodules(tmp_path, isolated_git_config, submodule_contents):
     allow_local_submodules(isolated_git_config)
     leaf = make_repo(tmp_path / "leaf", [{"files": {"leaf.go": "package leaf\n", "tool": Exec("#!/bin/sh\n")}}])
     mid = make_repo(tmp_path / "mid", [{"files": {"mid.go": "package mid\n"}}])
@@ -441,7 +447,7 @@ def test_export_includes_nested_submodules(tmp_path, isolated_git_config):
         assert not (Path(d) / "vendored/mid/third_party/leaf/tool").exists()
 
 
-def test_submodule_moved_upstream_is_fetched(tmp_path, isolated_git_config):
+def test_submodule_moved_upstream_is_fetched(tmp_path, isolated_git_config, submodule_contents):
     allow_local_submodules(isolated_git_config)
     leaf = make_repo(tmp_path / "leaf", [{"files": {"a.go": "package a\n"}}])
     top = make_repo(tmp_path / "top", [{"files": {"top.go": "package top\n"}}])
@@ -455,9 +461,9 @@ def test_submodule_moved_upstream_is_fetched(tmp_path, isolated_git_config):
     assert not (tmp_path / "o1/leaf/b.go").exists()
 
 
-def test_unreachable_submodule_is_left_empty_with_a_warning(tmp_path):
-    """dep never exports submodule contents; we do when we can, and otherwise fall back to
-    dep's empty directory rather than failing the whole export."""
+def test_unreachable_submodule_is_left_empty_with_a_warning(tmp_path, submodule_contents):
+    """dep never exports submodule contents; with the opt-in we do when we can, and otherwise
+    fall back to dep's empty directory rather than failing the whole export."""
     top = make_repo(tmp_path / "top", [{"files": {"top.go": "package top\n"}}])
     git(top.path, "update-index", "--add", "--cacheinfo", "160000," + "a" * 40 + ",lost")
     git(top.path, "commit", "-q", "-m", "gitlink without .gitmodules")
@@ -506,7 +512,7 @@ def test_insteadof_rewrites_urls_longest_match_wins(upstream, isolated_git_confi
     assert git(src.path, "config", "--get", "remote.origin.url") == url
 
 
-def test_insteadof_applies_to_submodule_urls(tmp_path, isolated_git_config):
+def test_insteadof_applies_to_submodule_urls(tmp_path, isolated_git_config, submodule_contents):
     leaf = make_repo(tmp_path / "repos" / "leaf", [{"files": {"a.go": "package a\n"}}])
     top = make_repo(tmp_path / "top", [{"files": {"top.go": "package top\n"}}])
     rev = add_submodule(top.path, "leaf", "https://example.invalid/leaf", leaf.commits[0])
@@ -518,7 +524,7 @@ def test_insteadof_applies_to_submodule_urls(tmp_path, isolated_git_config):
 
 
 @pytest.mark.parametrize("how", ["absolute", "file-url", "relative", "insteadof"])
-def test_local_submodule_urls_are_refused_unless_git_config_allows_them(tmp_path, isolated_git_config, how):
+def test_local_submodule_urls_are_refused_unless_git_config_allows_them(tmp_path, isolated_git_config, how, submodule_contents):
     """A repository's .gitmodules must not make us read another repository on this machine
     (git refuses the file transport for submodules by default since 2.38.1)."""
     secret = make_repo(tmp_path / "repos" / "secret", [{"files": {"key.go": "package secret\n"}}])
@@ -538,7 +544,7 @@ def test_local_submodule_urls_are_refused_unless_git_config_allows_them(tmp_path
     assert (tmp_path / "o2/leaf/key.go").exists()
 
 
-def test_submodule_exports_are_bounded_per_project(tmp_path, isolated_git_config, monkeypatch):
+def test_submodule_exports_are_bounded_per_project(tmp_path, isolated_git_config, monkeypatch, submodule_contents):
     """Three gitlinks a level, nested three deep: without a bound the export grows as 3**depth."""
     allow_local_submodules(isolated_git_config)
     monkeypatch.setattr(gitmod, "_MAX_SUBMODULES", 5)
@@ -784,7 +790,7 @@ def test_a_blob_shorter_than_its_header_says_is_damage(tmp_path):
 
 
 @pytest.mark.parametrize("url", ["..", "."])
-def test_a_submodule_url_naming_the_cache_dirs_parent_leaves_the_cache_alone(tmp_path, isolated_git_config, url):
+def test_a_submodule_url_naming_the_cache_dirs_parent_leaves_the_cache_alone(tmp_path, isolated_git_config, url, submodule_contents):
     allow_local_submodules(isolated_git_config)
     top = make_repo(tmp_path / "top", [{"files": {"top.go": "package top\n"}}])
     rev = add_submodule(top.path, "leaf", url, top.commits[0])
@@ -795,3 +801,19 @@ def test_a_submodule_url_naming_the_cache_dirs_parent_leaves_the_cache_alone(tmp
     src.export(rev, str(tmp_path / "o"))
     assert (cache / "keep/marker").read_text() == "cache data\n"
     assert (tmp_path / "o/top.go").exists()
+
+
+def test_submodules_are_empty_directories_by_default_as_dep_exports_them(tmp_path, isolated_git_config):
+    """dep's git checkout-index writes a submodule as an empty directory; every lock digest
+    dep wrote was computed so. Nothing is fetched for it."""
+    allow_local_submodules(isolated_git_config)
+    leaf = make_repo(tmp_path / "leaf", [{"files": {"leaf.go": "package leaf\n"}}])
+    top = make_repo(tmp_path / "top", [{"files": {"top.go": "package top\n"}}])
+    rev = add_submodule(top.path, "lib/leaf", leaf.url, leaf.commits[0])
+    cache = tmp_path / "cache"
+    src = GitSource(top.url, str(cache))
+    src.export(rev, str(tmp_path / "o"))
+    assert os.listdir(tmp_path / "o/lib/leaf") == [] and src.warnings == []
+    assert os.listdir(cache / "sources") == [source_dir_name(top.url)]  # the submodule was not cloned
+    with src.analysis_dir(rev) as d:  # dep analyses a checkout with submodules updated
+        assert (Path(d) / "lib/leaf/leaf.go").exists()

@@ -14,11 +14,13 @@ import hashlib
 import os
 import shutil
 
-FORMAT = "pydep-export-v1"
+FORMAT = "pydep-export-v2"  # v1 entries held submodule contents under the default key
 
 
-def entry_key(name: str, source: str, revision: str, options: int, packages: list[str]) -> str:
-    text = "\n".join([FORMAT, name, source, revision, str(int(options)), *sorted(packages)])
+def entry_key(name: str, source: str, revision: str, options: int, packages: list[str],
+              submodules: bool = False) -> str:
+    text = "\n".join([FORMAT, name, source, revision, str(int(options)), *sorted(packages),
+                      *(["submodules"] if submodules else [])])
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -138,6 +138,13 @@ def resolve_url(url: str) -> str:
     return out
 
 
+def submodules_exported() -> bool:
+    """The opt-in to vendor submodule contents (DEPSUBMODULES=1). Off by default, as in dep,
+    whose ``git checkout-index`` leaves every submodule an empty directory: the contents
+    change the project's digest from the one dep wrote to the lock."""
+    return _truthy(os.environ.get("DEPSUBMODULES", ""))
+
+
 def _local_submodules_allowed() -> bool:
     """git's ``protocol.file.allow`` for a submodule: since git 2.38.1 the default, ``user``,
     lets only commands the user typed use the file transport, so a repository's .gitmodules
@@ -958,15 +965,21 @@ class GitSource(VCSSource):
 
     def export(self, rev: str, dest: str, *, only=None) -> None:
         """Write the tree of ``rev`` into ``dest`` (new or empty): files (exec bits kept),
-        symlinks, and each submodule's pinned commit (fetched into the cache, recursively,
-        within ``_MAX_SUBMODULES``). No ``.git``.
+        symlinks, and submodules. No ``.git``.
+
+        A submodule is an empty directory, as dep's ``git checkout-index`` leaves it (so
+        digests match every lock dep wrote), unless the DEPSUBMODULES opt-in is on
+        (``submodules_exported()``): then its pinned commit is fetched into the cache and
+        written too, recursively, within ``_MAX_SUBMODULES``.
 
         ``only(relpath) -> bool`` may skip regular files (directories and symlinks are always
         written); used for package analysis.
         """
-        self._export(rev, dest, only, 0, [_MAX_SUBMODULES])
+        self._export(rev, dest, only, 0, [_MAX_SUBMODULES] if submodules_exported() else None)
 
-    def _export(self, rev: str, dest: str, only, depth: int, budget: list[int]) -> bool:
+    def _export(self, rev: str, dest: str, only, depth: int, budget: list[int] | None) -> bool:
+        """``budget``: how many more submodules may be exported (shared by all levels), or
+        None when submodules stay empty directories."""
         if depth > _MAX_SUBMODULE_DEPTH:
             raise SourceError(f"submodules nested too deeply in {self.url}", self.url)
 
@@ -1003,7 +1016,7 @@ class GitSource(VCSSource):
             raise SourceError(f"the git repository for {self.url} is damaged ({first}; then {cause})",
                               self.url, cause) from None
 
-    def _write_tree(self, repo, commit: bytes, dest: bytes, only, depth: int, budget: list[int]) -> bool:
+    def _write_tree(self, repo, commit: bytes, dest: bytes, only, depth: int, budget: list[int] | None) -> bool:
         """Write the commit's tree under ``dest``; returns True if a ``*.go`` symlink was seen.
 
         ``dest`` starts empty, so every name is created new (``O_EXCL``, ``mkdir``, never
@@ -1060,7 +1073,7 @@ class GitSource(VCSSource):
                                     view = view[n:]
                         finally:
                             os.close(fd)
-        if submodules:
+        if submodules and budget is not None:
             urls = self._submodule_urls(repo, tree_sha)
             for relpath, sha in submodules:
                 rel = os.fsdecode(relpath)
@@ -1114,8 +1127,8 @@ class GitSource(VCSSource):
     @contextmanager
     def analysis_dir(self, rev: str) -> Iterator[str]:
         """A temporary directory with every directory, symlink and ``*.go`` file of ``rev``
-        (submodules included, as dep's checkout has them); everything when a ``*.go`` symlink
-        might point at a skipped file."""
+        (submodules included: dep analyses a checkout after ``git submodule update``, though
+        it vendors them empty); everything when a ``*.go`` symlink might point at a skipped file."""
         tmp = tempfile.mkdtemp(prefix="dep-analysis-")
         try:
             if self._export(rev, tmp, _go_only, 0, [_MAX_SUBMODULES]):
