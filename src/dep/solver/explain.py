@@ -4,9 +4,15 @@ gps says *what* it tried; this says which projects are in conflict, every rule i
 who imposed it (your Gopkg.toml's ``[[constraint]]`` or ``[[override]]``, a dependency at a
 version, Gopkg.lock), and what can be changed. It is built from the failure objects alone,
 in a fixed order, so the text is deterministic.
+
+Versions of one project that failed for the same reason are told once: each reason is also
+written with the tried version left open (``_EACH``, ``_NONE``), versions whose open texts agree
+form one group, and the group is named by a compact list of its versions.
 """
 
 from __future__ import annotations
+
+import re
 
 from dep.errors import DepError
 from dep.pkgtree import go_quote
@@ -16,7 +22,11 @@ from dep.solver.failures import (
     NonexistentRevisionFailure, ProjectNotFoundFailure, SourceMismatchFailure, VersionNotAllowedFailure,
     WrongCaseFailure)
 from dep.solver.model import ROOT_VERSION, Atom, Dependency, ident_str
-from dep.versions import ANY
+from dep.versions import ANY, PairedVersion, Version
+
+# Stand-ins for the version being tried while a reason is written for a group of versions:
+# the subject of a sentence ("each of them ...") and its negation ("none of them contains ...").
+_EACH, _NONE = "\x00", "\x01"
 
 
 class _Account:
@@ -27,6 +37,7 @@ class _Account:
         self.projects: set[str] = set()
         self.why: list[str] = []
         self.tries: list[str] = []
+        self.open: Atom | None = None  # the atom written as _EACH (a group's tried version)
 
     def suggest(self, text: str) -> None:
         if text not in self.tries:
@@ -36,7 +47,7 @@ class _Account:
         if atom.v == ROOT_VERSION:
             return "your project"
         self.projects.add(atom.id.root)
-        return str(atom)
+        return _EACH if atom == self.open else str(atom)
 
     def rule(self, dep: Dependency) -> str:
         """``dep``'s constraint and who imposed it."""
@@ -125,11 +136,16 @@ def _describe(err: DepError, acc: _Account) -> None:
                        f"imported it as {go_quote(err.badcase[0].dep.ident.root)}.")
         acc.suggest(f"import {err.correct} with exactly that spelling")
     elif isinstance(err, CheckeeHasProblemPackagesFailure):
+        where = acc.who(err.goal)
         for pkg in sorted(err.failpkg):
             problem, deppers = err.failpkg[pkg]
-            state = "does not exist" if problem is None else "has no usable Go code"
             users = ", ".join(acc.who(d) for d in deppers)
-            acc.why.append(f"package {pkg} {state} in {acc.who(err.goal)}, but {users} imports it.")
+            if where == _EACH:
+                state = "contains package" if problem is None else "has usable Go code in package"
+                acc.why.append(f"{_NONE} {state} {pkg}, which {users} imports.")
+            else:
+                state = "does not exist" if problem is None else "has no usable Go code"
+                acc.why.append(f"package {pkg} {state} in {where}, but {users} imports it.")
         acc.suggest("check those import paths; list packages you do not need under ignored in Gopkg.toml")
     elif isinstance(err, DepHasProblemPackagesFailure):
         g = err.goal
@@ -154,7 +170,18 @@ def _describe(err: DepError, acc: _Account) -> None:
     elif isinstance(err, BadOptsFailure):
         acc.why.append("the solver's inputs contradict each other; fix Gopkg.toml or the command line.")
     else:
-        acc.why.append(str(err))
+        acc.why.append(_unnamed(str(err), acc.open.v) if acc.open is not None else str(err))
+
+
+def _unnamed(text: str, version: Version) -> str:
+    """A source error's text with the tried version's name and revision left open, so the same
+    error for several versions is told once."""
+    names = {str(version): "<version>"}
+    if isinstance(version, PairedVersion):
+        names[str(version.revision)] = "<revision>"
+    for name, word in names.items():
+        text = re.sub(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", word, text)
+    return text
 
 
 def _no_version(err: NoVersionError, acc: _Account) -> None:
@@ -166,13 +193,64 @@ def _no_version(err: NoVersionError, acc: _Account) -> None:
         acc.why += [f"  - {acc.rule(dep)}" for dep in err.dependers]
     if err.locked is not None:
         acc.why.append(f"Gopkg.lock had {err.ident.root} at {err.locked}; that version was tried first.")
+    # versions whose reasons read the same once the version is left open, in the order tried
+    groups: dict[tuple[str, ...], list[tuple[int, list[str]]]] = {}
+    for i, (version, reason) in enumerate(err.fails):
+        own = _lines(reason, acc, None)
+        groups.setdefault(tuple(_lines(reason, acc, Atom(err.ident, version))), []).append((i, own))
+    names = [str(version) for version, _ in err.fails]
+    if len(groups) == 1 and len(err.fails) > 1:  # every version failed for the same reason
+        acc.why.append(f"Versions tried: {_compact(names, range(len(names)))}")
+        open_lines = next(iter(groups))
+        whom = f"the {len(names)} versions of {err.ident.root}"
+        first, *rest = _filled(open_lines, whom)
+        if first == open_lines[0]:  # a source's own error text, which names no version
+            first = f"for each of {whom}: {first}"
+        acc.why += [first[0].upper() + first[1:], *rest]
+        acc.unlock(err.ident.root)
+        return
     if err.fails:
         acc.why.append("Versions tried:")
-    for version, reason in err.fails:
-        start = len(acc.why)
-        _describe(reason, acc)
-        acc.why[start:] = [f"  - {version}: {acc.why[start]}"] + [f"    {line}" for line in acc.why[start + 1:]]
+    for open_lines, tried in groups.items():
+        if len(tried) == 1:
+            (i, lines), = tried
+            head = names[i]
+        else:
+            lines, head = _filled(open_lines, "them"), _compact(names, [i for i, _ in tried])
+        acc.why += [f"  - {head}: {lines[0]}"] + [f"    {line}" for line in lines[1:]]
     acc.unlock(err.ident.root)
+
+
+def _lines(reason: DepError, acc: _Account, open_atom: Atom | None) -> list[str]:
+    """The lines ``_describe`` writes for ``reason``, taken back off the account; with
+    ``open_atom``, that atom is written as ``_EACH``/``_NONE``."""
+    start = len(acc.why)
+    acc.open = open_atom
+    _describe(reason, acc)
+    acc.open = None
+    lines = acc.why[start:]
+    del acc.why[start:]
+    return lines
+
+
+def _filled(lines, whom: str) -> list[str]:
+    """A group's lines with the open version made "each of <whom>" / "none of <whom>"."""
+    return [line.replace(_EACH, f"each of {whom}").replace(_NONE, f"none of {whom}") for line in lines]
+
+
+def _compact(names: list[str], picked) -> str:
+    """The versions at indexes ``picked`` of ``names`` (all tried, in order): a run of more than
+    three tried one after another is shown as "first … last", and then the count follows."""
+    runs: list[list[int]] = []
+    for i in picked:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    short = all(len(run) <= 3 for run in runs)
+    shown = ", ".join(", ".join(names[i] for i in run) if len(run) <= 3 else f"{names[run[0]]} … {names[run[-1]]}"
+                      for run in runs)
+    return shown if short else f"{shown} ({sum(map(len, runs))} versions)"
 
 
 def _disjoint(err: DisjointConstraintFailure, acc: _Account) -> None:
