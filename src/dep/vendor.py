@@ -154,9 +154,14 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
             cache.store(key, dest, str(digest))
         return digest
 
+    def counted(job):  # the progress display's done/total counts cached copies too
+        digest = one(job)
+        sm.note_done("export", job[0].name, len(jobs))
+        return digest
+
     digests: list = [None] * len(jobs)
     for wave in nesting_waves([p.name for p, _ in jobs]):
-        for i, digest in zip(wave, sm.run_parallel([jobs[i] for i in wave], one)):
+        for i, digest in zip(wave, sm.run_parallel([jobs[i] for i in wave], counted)):
             digests[i] = digest
     return digests
 

@@ -7,23 +7,28 @@ _VERBS = {"list": "listing versions of", "analyse": "analysing", "export": "expo
 
 
 class PlainProgress:
-    """One line per event, for -v and for logs."""
+    """One line per event, for -v and for logs; a finished job (a note with a total) is no line."""
 
     def __init__(self, stream) -> None:
         self.stream = stream
 
-    def __call__(self, event: str, project: str) -> None:
-        self.stream.write(f"({event}) {_VERBS.get(event, event)} {project}\n")
-        self.stream.flush()
+    def __call__(self, event: str, project: str, total: int | None = None) -> None:
+        if total is None:
+            self.stream.write(f"({event}) {_VERBS.get(event, event)} {project}\n")
+            self.stream.flush()
 
     def close(self) -> None:
         pass
 
 
 class RichProgress:
-    """A spinner with the latest event and a count, redrawn in place on a terminal."""
+    """A spinner with the latest event, redrawn in place on a terminal: a count of events while
+    their number is unknown (listing, analysing), then a bar with done/total once finished jobs
+    report their total (exporting)."""
 
     def __init__(self, stream) -> None:
+        import threading
+
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -31,11 +36,28 @@ class RichProgress:
                                   console=Console(file=stream), transient=True)
         self._task = self._progress.add_task("starting", total=None)
         self._count = 0
+        self._latest = ("", "")
+        self._bar = False
+        self._lock = threading.Lock()  # notes come from the source manager's worker threads
         self._progress.start()
 
-    def __call__(self, event: str, project: str) -> None:
-        self._count += 1
-        self._progress.update(self._task, description=f"[{self._count}] {_VERBS.get(event, event)} {project}")
+    def __call__(self, event: str, project: str, total: int | None = None) -> None:
+        with self._lock:
+            if total is None:
+                self._count += 1
+                self._latest = (event, f"{_VERBS.get(event, event)} {project}")
+            else:
+                if not self._bar:
+                    from rich.progress import BarColumn, MofNCompleteColumn
+
+                    self._progress.columns += (BarColumn(), MofNCompleteColumn())
+                    self._bar = True
+                if self._latest[0] != event:  # the jobs so far were all cached copies
+                    self._latest = (event, f"{_VERBS.get(event, event)} {project}")
+            text = self._latest[1]
+            description = text if self._bar else f"[{self._count}] {text}"
+            self._progress.update(self._task, description=description, total=total,
+                                  advance=0 if total is None else 1)
 
     def close(self) -> None:
         self._progress.stop()

@@ -27,7 +27,7 @@ class SourceManager(SourceBridge):
         self.metadata = MetadataCache(cachedir, cache_age)
         self.deducer = deducer or Deducer()
         self.workers = workers
-        self.progress = progress  # callable(event: str, project: str) or None
+        self.progress = progress  # callable(event: str, project: str[, total: int]) or None
         self._lock = threading.Lock()
         self._sources: dict[ProjectIdentifier, VCSSource | DepError] = {}
         self._source_locks: dict[ProjectIdentifier, threading.Lock] = {}
@@ -36,6 +36,11 @@ class SourceManager(SourceBridge):
     def _note(self, event: str, project: ProjectIdentifier) -> None:
         if self.progress is not None:
             self.progress(event, str(project))
+
+    def note_done(self, event: str, project: str, total: int) -> None:
+        """One of ``total`` jobs of ``event`` finished (a cached one too), for a done/total display."""
+        if self.progress is not None:
+            self.progress(event, project, total)
 
     # -- choosing a source (dep's maybeSources: first candidate that works wins)
 
