@@ -18,9 +18,9 @@ flag); use :meth:`Constraint.matches` for gps's notion of "the same version".
 from __future__ import annotations
 
 import re
-from functools import cmp_to_key
 
 from dep.errors import ConstraintError
+from dep.gosort import go_sort
 from dep.records import FrozenRecord, set_field
 
 __all__ = [
@@ -677,19 +677,8 @@ def _before(a, b) -> bool:
     if isinstance(b, SemverVersion):
         return a.min is None or (not (a.include_min and _eq(b, a.min)) and a.min.compare(b) < 0)
     if a.min is None:
-        return True  # even when b.min is None too: the order Go's insertion sort leaves
+        return True  # even when b.min is None too, as in Go
     return b.min is not None and a.min.compare(b.min) < 0
-
-
-def _go_sort(items: list) -> list:
-    """Go's sort.Sort for short lists (insertion sort), so inconsistent Less results agree."""
-    items = list(items)
-    for i in range(1, len(items)):
-        j = i
-        while j > 0 and _before(items[j], items[j - 1]):
-            items[j], items[j - 1] = items[j - 1], items[j]
-            j -= 1
-    return items
 
 
 def _adjacent(a: _Range, b: _Range) -> bool:
@@ -712,7 +701,8 @@ def _union_all(constraints: list):
         elif c is not _SEM_NONE:
             flat.append(c)
     merged: list = []
-    for c in _go_sort(flat):
+    go_sort(flat, _before)  # Masterminds sorts with sort.Sort
+    for c in flat:
         last = merged[-1] if merged else None
         if last is None:
             merged.append(c)
@@ -763,7 +753,9 @@ def _union_ranges(a: _Range, b: _Range):
     if _adjacent(b, a):
         return _Range(b.min, a.max, b.include_min, a.include_max, b.excl + a.excl)
     if _intersect(a, b) is _SEM_NONE:
-        return _Union(tuple(_go_sort([a, b])))
+        pair = [a, b]
+        go_sort(pair, _before)
+        return _Union(tuple(pair))
     # Overlapping: take the wider bound on each side and keep the exclusions the other
     # range does not cover. a_wider/b_wider say which side supplied each bound.
     lo, inc_lo, hi, inc_hi = None, False, None, False
@@ -835,30 +827,46 @@ def _range_str(r: _Range, implied_caret: bool) -> str:
 
 
 # --- sort orders ---------------------------------------------------------------------------
+# gps sorts with Go's sort.Sort, which is not stable: versions that compare equal (``0.3.12``
+# and ``v0.3.12``) end up in the order Go's algorithm leaves them, given the source's listing
+# order (``git ls-remote``'s). dep.gosort reproduces that order.
 
 _KIND_RANK = {SemverVersion: 0, Branch: 1, PlainVersion: 2, Revision: 3}
 
 
-def _version_cmp(left: Version, right: Version, downgrade: bool) -> int:
+def _version_less(left: Version, right: Version, downgrade: bool) -> bool:
+    """gps's vLess."""
     left, right = _unpaired(left), _unpaired(right)
     if type(left) is not type(right):
-        return -1 if _KIND_RANK[type(left)] < _KIND_RANK[type(right)] else 1
+        return _KIND_RANK[type(left)] < _KIND_RANK[type(right)]
     if isinstance(left, SemverVersion):
         if bool(left.prerelease) != bool(right.prerelease):
-            return 1 if left.prerelease else -1
-        cmp = left.compare(right)
-        return cmp if downgrade else -cmp
+            return not left.prerelease
+        return left.compare(right) < 0 if downgrade else left.compare(right) > 0
     if isinstance(left, Branch) and left.default != right.default:
-        return -1 if left.default else 1
-    a, b = str(left), str(right)
-    return (a > b) - (a < b)
+        return left.default
+    return str(left) < str(right)
+
+
+def _upgrade_less(a: Version, b: Version) -> bool:
+    return _version_less(a, b, False)
+
+
+def _downgrade_less(a: Version, b: Version) -> bool:
+    return _version_less(a, b, True)
 
 
 def sort_for_upgrade(versions) -> list[Version]:
-    """Newest first: releases, prereleases, default branch, branches, plain tags, revisions."""
-    return sorted(versions, key=cmp_to_key(lambda a, b: _version_cmp(a, b, False)))
+    """Newest first: releases, prereleases, default branch, branches, plain tags, revisions.
+
+    gps's SortForUpgrade on a copy; equal versions in Go's (unstable) order."""
+    out = list(versions)
+    go_sort(out, _upgrade_less)
+    return out
 
 
 def sort_for_downgrade(versions) -> list[Version]:
-    """Oldest semver first; every other kind keeps the upgrade order."""
-    return sorted(versions, key=cmp_to_key(lambda a, b: _version_cmp(a, b, True)))
+    """Oldest semver first; every other kind keeps the upgrade order (gps's SortForDowngrade)."""
+    out = list(versions)
+    go_sort(out, _downgrade_less)
+    return out
