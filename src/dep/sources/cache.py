@@ -519,6 +519,23 @@ def versions_to_json(versions: list) -> list:
     return rows
 
 
+def _bolt_key(pv) -> bytes:
+    """The key dep's bolt cache files a listed version under (a protobuf ``pb.Constraint``:
+    type, then the name with its length first). dep reads a cached listing back in this
+    order, and the order decides which of two equal versions Go's sort puts first."""
+    from dep.versions import Branch, SemverVersion
+
+    u = pv.unpaired
+    kind = 4 if isinstance(u, SemverVersion) else (2 if u.default else 1) if isinstance(u, Branch) else 3
+    name = str(u).encode("utf-8", "surrogateescape")
+    n, size = len(name), bytearray()
+    while n >= 0x80:
+        size.append(n & 0x7F | 0x80)
+        n >>= 7
+    size.append(n)
+    return bytes((0x08, kind, 0x12)) + bytes(size) + name
+
+
 def versions_from_json(rows: list) -> list:
     from dep.versions import Branch, PairedVersion, PlainVersion, parse_version
 
@@ -677,6 +694,7 @@ class MetadataCache:
         except (ValueError, TypeError):
             self.discarded += 1
             return None
+        versions.sort(key=_bolt_key)  # dep's listing read back from its cache is in key order
         with self._lock:
             self._mem_versions[source] = versions
         return list(versions)
