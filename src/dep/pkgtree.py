@@ -1938,9 +1938,10 @@ def _fast_build_ignored(src: bytes, end: int) -> bool:
     return _group_says_ignore(group)
 
 
-def _fill_package(dir_path: str, import_path: str, go_files: list, inside) -> PackageOrErr | Package:
-    """Go's fillPackage for one directory; ``go_files`` are the sorted ``*.go`` dir entries.
-    ``inside(path)`` says whether a symlinked file resolves inside the tree being listed."""
+def _fill_package(dir_path: str, import_path: str, go_files: list, read) -> PackageOrErr | Package:
+    """Go's fillPackage for one directory; ``go_files`` are the sorted ``*.go`` entries (with
+    ``name`` and ``path``); ``read(entry)`` is the file's bytes, or None when Go would pass over
+    it (a directory, an unreadable file)."""
     if not go_files:
         return PackageOrErr(error=PackageError(PackageError.NO_GO,
                                                "no buildable Go source files in " + dir_path))
@@ -1952,20 +1953,10 @@ def _fill_package(dir_path: str, import_path: str, go_files: list, inside) -> Pa
         fname = entry.name
         if fname[0] in "_.":
             continue
-        path = entry.path
-        try:
-            if entry.is_dir():  # follows symlinks, like os.Stat
-                continue
-        except OSError:
-            pass
-        if entry.is_symlink() and not inside(path):
-            continue  # never read outside the tree (a repository's x.go -> ~/.netrc): as unreadable
-        try:
-            src = _read_file(path)
-        except PermissionError:
+        src = read(entry)
+        if src is None:
             continue
-        except OSError as e:
-            raise PackageTreeError(go_path_error("open", path, e)) from e
+        path = entry.path
         facts = _fast_header_facts(src) or _header_facts(path, src)
         if isinstance(facts, str):
             return PackageOrErr(error=PackageError(PackageError.PARSE, facts))
@@ -1988,8 +1979,8 @@ def _fill_package(dir_path: str, import_path: str, go_files: list, inside) -> Pa
 
 
 def _package_or_error(dir_path: str, import_path: str, import_root: str,
-                      go_files: list, inside) -> PackageOrErr:
-    res = _fill_package(dir_path, import_path, go_files, inside)
+                      go_files: list, read) -> PackageOrErr:
+    res = _fill_package(dir_path, import_path, go_files, read)
     if isinstance(res, PackageOrErr):
         return res
     pkg = res
@@ -2071,20 +2062,17 @@ def list_packages(file_root: str, import_root: str) -> PackageTree:
         raise PackageTreeError(go_path_error("lstat", root, e)) from e
     if not _stat.S_ISDIR(st.st_mode):
         return tree
-
-    packages = tree.packages
-    root_is_slash = root == "/"
     real_root = os.path.realpath(root)
 
     def inside(path: str) -> bool:
         target = os.path.realpath(path)
         return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
 
-    def walk(dir_path: str, rel: str, ip: str, glob_meta: bool) -> None:
+    def scan(dir_path: str, _shown: str, glob_meta: bool):
         try:
             entries = _sorted_entries(dir_path)
         except PermissionError:
-            return
+            return None
         except OSError as e:
             raise PackageTreeError(go_path_error("open", dir_path, e)) from e
         if glob_meta:
@@ -2092,22 +2080,66 @@ def list_packages(file_root: str, import_root: str) -> PackageTree:
             go_files = _go_files_by_pattern(dir_path)
         else:
             go_files = [e for e in entries if e.name.endswith(".go")]
-        packages[ip] = _package_or_error(dir_path, ip, import_root, go_files, inside)
+        subdirs = []
         for e in entries:
             try:
-                is_dir = e.is_dir(follow_symlinks=False)
+                if e.is_dir(follow_symlinks=False):
+                    subdirs.append((e.name, e.path))
             except OSError:
                 continue
-            name = e.name
-            if not is_dir or name in _SKIP_DIRS:
+        return go_files, subdirs
+
+    def read(entry) -> bytes | None:
+        path = entry.path
+        try:
+            if entry.is_dir():  # follows symlinks, like os.Stat
+                return None
+        except OSError:
+            pass
+        if entry.is_symlink() and not inside(path):
+            return None  # never read outside the tree (a repository's x.go -> ~/.netrc): as unreadable
+        try:
+            return _read_file(path)
+        except PermissionError:
+            return None
+        except OSError as e:
+            raise PackageTreeError(go_path_error("open", path, e)) from e
+
+    if os.path.basename(root) not in _SKIP_DIRS:
+        walk_packages(tree, root, root, scan, read)
+    return tree
+
+
+def walk_packages(tree: PackageTree, root_node, root_path: str, scan, read) -> None:
+    """ListPackages' walk over any tree of directories, filling ``tree.packages``.
+
+    ``root_path`` is the absolute path the messages name for the root directory, its
+    subdirectories being ``<root_path>/<rel>``. ``scan(node, dir_path, glob_meta)`` lists one
+    directory: ``(go_files, subdirs)`` in byte order of names, ``go_files`` holding every entry
+    named ``*.go`` (with ``name`` and ``path``) and ``subdirs`` ``(name, node)`` for the
+    directories (not symlinks), or None to skip it; ``glob_meta`` says whether the directory's
+    path holds glob metacharacters, which make Go's ``*.go`` a pattern over other directories.
+    ``read(entry)`` is as for ``_fill_package``. ``list_packages`` walks the file system; the
+    git source walks its object store without writing files.
+    """
+    packages = tree.packages
+    import_root = tree.import_root
+    root_is_slash = root_path == "/"
+
+    def walk(node, dir_path: str, rel: str, ip: str, glob_meta: bool) -> None:
+        found = scan(node, dir_path, glob_meta)
+        if found is None:
+            return
+        go_files, subdirs = found
+        packages[ip] = _package_or_error(dir_path, ip, import_root, go_files, read)
+        for name, child in subdirs:
+            if name in _SKIP_DIRS:
                 continue
             child_rel = rel + "/" + name if rel else name
             if ip in ("", ".", "/"):  # appending would not give the cleaned path
                 child_ip = _go_join(import_root, child_rel if root_is_slash else "/" + child_rel)
             else:
                 child_ip = ip + "/" + name  # ip is clean and name is one plain element
-            walk(e.path, child_rel, child_ip, glob_meta or _has_glob_meta(name))
+            walk(child, os.path.join(dir_path, name), child_rel, child_ip, glob_meta or _has_glob_meta(name))
 
-    if os.path.basename(root) not in _SKIP_DIRS:
-        walk(root, "", _go_join(import_root, ""), _glob_has_meta(os.fsencode(root)))
-    return tree
+    walk(root_node, root_path, "", _go_join(import_root, ""), _glob_has_meta(os.fsencode(root_path)))

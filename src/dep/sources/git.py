@@ -1038,7 +1038,7 @@ class GitSource(VCSSource):
                 tree = store[tsha]
                 for entry in tree.iteritems():
                     name, mode, sha = entry.path, entry.mode, entry.sha
-                    if name in (b".", b"..") or b"/" in name or b"\0" in name or name.lower() == b".git":
+                    if _refused_name(name):
                         raise SourceError(f"invalid path {os.fsdecode(rel + name)!r} in {self.url}", self.url)
                     relpath = rel + name
                     full = dest + b"/" + relpath
@@ -1138,6 +1138,27 @@ class GitSource(VCSSource):
             yield tmp
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def package_tree(self, rev: str, import_root: str):
+        """dep's ListPackages of ``rev``, read straight from the object store: only the trees
+        the walk enters (never vendor/) and the ``*.go`` blobs it reads; no file is written.
+        Messages name ``<cachedir>/sources/<name>/...``, the checkout dep lists packages in.
+        When that cannot give exactly what an export would (see ``_NeedsExport``), an export
+        is analysed instead."""
+        from dep.pkgtree import PackageTree, walk_packages
+
+        def run():
+            commit = self._ensure_commit(rev)
+            tree = PackageTree(import_root, {})
+            with self._repo() as repo, _BlobReader(repo.object_store) as blobs:
+                scan, read = _store_walkers(repo.object_store, blobs)
+                walk_packages(tree, repo[commit].tree, self.path, scan, read)
+            return tree
+
+        try:
+            return self._with_repair(run)
+        except _NeedsExport:
+            return super().package_tree(rev, import_root)
 
 
 def _write_packed_refs(repo, changes: Mapping[bytes, bytes | None], peeled: Mapping[bytes, bytes]) -> None:
@@ -1305,6 +1326,66 @@ def _copy_file(src: str, dst: str) -> None:
 
 def _go_only(rel: str) -> bool:
     return rel.endswith(".go")
+
+
+class _NeedsExport(Exception):
+    """The object-store analysis cannot match an analysis of the exported tree: a ``*.go``
+    symlink to read (its target may be anywhere, or nowhere), a submodule to enter (its
+    contents live in another repository), a directory whose path makes Go's ``*.go`` a glob
+    pattern over other directories, or a name the export refuses (it says why)."""
+
+
+class _StoreEntry:
+    """A tree entry named ``*.go``, as ``pkgtree.walk_packages`` wants it."""
+
+    __slots__ = ("name", "path", "mode", "sha")
+
+    def __init__(self, name: str, path: str, mode: int, sha: bytes) -> None:
+        self.name, self.path, self.mode, self.sha = name, path, mode, sha
+
+
+def _store_walkers(store, blobs: _BlobReader):
+    """``(scan, read)`` for ``pkgtree.walk_packages`` over git tree objects (a node is a tree
+    id, None for a submodule); they raise ``_NeedsExport`` where only an export can tell."""
+    from dulwich.objects import S_ISGITLINK, Tree
+
+    def scan(tree_sha: bytes | None, dir_path: str, glob_meta: bool):
+        if tree_sha is None or glob_meta:
+            raise _NeedsExport
+        tree = store[tree_sha]
+        if not isinstance(tree, Tree):
+            raise _Corrupt(f"{tree_sha.decode()} is not a tree")
+        go_files, subdirs = [], []
+        for entry in sorted(tree.iteritems(), key=_entry_name):
+            name, mode = entry.path, entry.mode
+            if _refused_name(name):
+                raise _NeedsExport
+            text = os.fsdecode(name)
+            if _stat.S_ISDIR(mode):
+                subdirs.append((text, entry.sha))
+            elif S_ISGITLINK(mode):
+                subdirs.append((text, None))
+            if name.endswith(b".go"):
+                go_files.append(_StoreEntry(text, os.path.join(dir_path, text), mode, entry.sha))
+        return go_files, subdirs
+
+    def read(entry: _StoreEntry) -> bytes | None:
+        if _stat.S_ISLNK(entry.mode):
+            raise _NeedsExport
+        if _stat.S_ISDIR(entry.mode) or S_ISGITLINK(entry.mode):
+            return None  # a directory named *.go, which Go passes over
+        return b"".join(blobs.chunks(entry.sha))
+
+    return scan, read
+
+
+def _entry_name(entry) -> bytes:
+    return entry.path
+
+
+def _refused_name(name: bytes) -> bool:
+    """A tree entry name the export refuses to write (it would escape or name ``.git``)."""
+    return name in (b".", b"..") or b"/" in name or b"\0" in name or name.lower() == b".git"
 
 
 def _empty_dir(path: str) -> None:

@@ -114,16 +114,13 @@ class SourceManager(SourceBridge):
         return self.source(project).revision_present(revision)
 
     def list_packages(self, project: ProjectIdentifier, version):
-        from dep.pkgtree import list_packages
-
         src = self.source(project)
         rev = str(src.to_revision(version))
         key = (project, rev)
         tree = self._trees.get(key)
         if tree is None:
             self._note("analyse", project)
-            with src.analysis_dir(rev) as tmp:
-                tree = list_packages(tmp, project.root)
+            tree = src.package_tree(rev, project.root)
             self._trees[key] = tree
         return tree
 

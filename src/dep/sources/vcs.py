@@ -135,6 +135,7 @@ class VCSSource:
     * ``read_file(rev, path)`` → bytes or None when absent.
     * ``analysis_dir(rev)``: context manager yielding a temporary directory holding what
       package analysis needs (at least every directory and every ``*.go`` file).
+    * ``package_tree(rev, import_root)`` → dep's ListPackages of ``rev``.
     """
 
     vcs = ""
@@ -215,6 +216,13 @@ class VCSSource:
             yield tmp
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def package_tree(self, rev: str, import_root: str):
+        """dep's ListPackages of ``rev`` (a ``pkgtree.PackageTree``), from ``analysis_dir``."""
+        from dep.pkgtree import list_packages
+
+        with self.analysis_dir(rev) as tmp:
+            return list_packages(tmp, import_root)
 
     # -- backend hooks (abstract)
 
