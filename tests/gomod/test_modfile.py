@@ -319,3 +319,19 @@ def test_modules_txt_is_what_go_mod_vendor_writes(go_cmd, go_env, tmp_path, main
     (main / "go.mod").write_bytes(tidy)
     run_go(go_cmd, ["mod", "tidy"], env, cwd=main)
     assert (main / "go.mod").read_text() == tidy.decode()
+
+
+@pytest.mark.parametrize("data,want", [
+    (b"module example.com/x\n", "example.com/x"),
+    (b"// c\nmodule   example.com/x // trailing\ngo 1.17\n", "example.com/x"),
+    (b'module "example.com/q"\n', "example.com/q"),
+    (b"module `example.com/raw`\n", "example.com/raw"),
+    (b'module "unterminated\n', ""),
+    (b"modulex example.com/x\nmodule\n", ""),  # no space after the verb; no argument
+    (b"require (\nx v1.0.0\n\nmodule example.com/broken-but-found\n", "example.com/broken-but-found"),
+    (b"", ""), (None, ""),
+])
+def test_module_path_is_found_leniently_as_go_does(data, want):
+    from dep.gomod.modfile import module_path
+
+    assert module_path(data) == want

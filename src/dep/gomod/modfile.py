@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from dep.errors import DepError
 from dep.gomod.module import InvalidVersionError, canonical_version, check_path_major, go_quote, split_path_version
-from dep.gomod.mvs import compare_versions, sort_modules
+from dep.gomod.mvs import sort_modules
+from dep.gomod.semver import compare
 
 __all__ = [
     "ModFileError", "Require", "Replace", "Retract", "ModFile", "parse_gomod", "format_gomod",
@@ -354,6 +355,29 @@ def _check_path_major(path: str, version: str) -> str | None:
     return None
 
 
+def module_path(data: bytes | None) -> str:
+    """The path a go.mod's ``module`` line declares, found even in a file that does not
+    parse (modfile.ModulePath); "" when there is none or its quoting is malformed."""
+    for raw in (data or b"").split(b"\n"):
+        line = raw.split(b"//", 1)[0].strip()
+        if not line.startswith(b"module"):
+            continue
+        rest = line[len(b"module"):]
+        arg = rest.strip()
+        if len(arg) == len(rest) or not arg:
+            continue
+        text = arg.decode("utf-8", "replace")
+        if text[0] == "`":
+            return text[1:-1] if len(text) >= 2 and text.endswith("`") and "`" not in text[1:-1] else ""
+        if text[0] == '"':
+            try:
+                return _unquote(text)
+            except ValueError:
+                return ""
+        return text
+    return ""
+
+
 def parse_gomod(data: bytes | str, name: str = "go.mod", lax: bool = False) -> ModFile:
     """Parse a go.mod file; raises ModFileError (``name:line: what``) for the first problem.
     Versions are canonicalized as modfile.Parse does without a fixer (v1.2 → v1.2.0)."""
@@ -611,10 +635,10 @@ def _retract_sort_key():
     import functools
 
     def cmp(a, b):
-        c = compare_versions(a.low, b.low)
+        c = compare(a.low, b.low)
         if c:
             return -c
-        return -compare_versions(a.high, b.high)
+        return -compare(a.high, b.high)
     return functools.cmp_to_key(cmp)
 
 

@@ -364,3 +364,19 @@ def unescape_version(escaped: str) -> str:
     if why:
         raise InvalidVersionError(f"invalid escaped version {go_quote(v)}: {why}")
     return v
+
+
+def is_major(mpath: str, path_major: str) -> bool:
+    """Whether a go.mod declaring ``mpath`` serves a module whose path has the major suffix
+    ``path_major`` (the go command's codeRepo isMajor): a go.mod may name another path (a
+    fork), but not another major version."""
+    if not mpath:
+        return False
+    _, mmajor, ok = split_path_version(mpath)
+    if not ok:
+        return False
+    if path_major == "":
+        return path_major_prefix(mmajor) in ("", "v0", "v1")
+    if mmajor == "":
+        return False
+    return path_major[1:] == mmajor[1:]

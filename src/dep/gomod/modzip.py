@@ -37,7 +37,7 @@ __all__ = [
     "ModZipError", "InvalidModuleFilesError", "ModuleTooLargeError", "RevisionError",
     "File", "CheckedFiles", "check_files", "module_files", "check_file_path",
     "revision_files", "h1_of_revision", "go_mod_of_revision", "h1_of_files", "write_zip",
-    "is_vendored_package", "go_mod_lang", "go_mod_module_path", "files_of_revision", "Revision",
+    "is_vendored_package", "go_mod_lang", "files_of_revision", "Revision",
 ]
 
 MAX_ZIP_FILE = 500 << 20
@@ -211,28 +211,6 @@ def go_mod_lang(data: bytes) -> str:
         return ""
     m = _GO_VERSION_RE.match(go or "")
     return f"go{m.group(1)}.{m.group(2)}" if m else ""
-
-
-def _gomod_statements(data: bytes) -> Iterator[tuple[str, list[str]]]:
-    """(verb, args) per go.mod statement, blocks expanded: a light tokenizer that, like
-    modfile.ModulePath, finds the module line even in a file that does not parse."""
-    block = None
-    for raw in data.decode("utf-8", "replace").splitlines():
-        toks = re.findall(r'"(?:[^"\\]|\\.)*"|`[^`]*`|//|[()]|[^\s()"`]+', raw)
-        if "//" in toks:
-            toks = toks[:toks.index("//")]
-        if not toks:
-            continue
-        if block is not None:
-            if toks == [")"]:
-                block = None
-            else:
-                yield block, toks
-            continue
-        if len(toks) == 2 and toks[1] == "(":
-            block = toks[0]
-            continue
-        yield toks[0], toks[1:]
 
 
 def _lang_at_least(lang: str, major: int, minor: int) -> bool:
@@ -556,22 +534,6 @@ def h1_of_revision(repo_path: str, commit: str, module_path: str, version: str,
         return h1_of_files(revision_files(rev, subdir), module_path, version)
 
 
-def go_mod_module_path(data: bytes) -> str | None:
-    """The ``module`` directive's path, read as leniently as modfile.ModulePath; None if absent."""
-    for verb, args in _gomod_statements(data):
-        if verb == "module" and args:
-            a = args[0]
-            if a[:1] in ('"', "`"):
-                try:
-                    import ast
-
-                    a = ast.literal_eval(a) if a[0] == '"' else a[1:-1]
-                except (ValueError, SyntaxError):
-                    return None
-            return a
-    return None
-
-
 def _go_mod(rev: Revision, module_path: str, subdir: str, check: bool) -> bytes:
     from dep.gomod.dirhash import legacy_go_mod
 
@@ -581,28 +543,17 @@ def _go_mod(rev: Revision, module_path: str, subdir: str, check: bool) -> bytes:
         return legacy_go_mod(module_path)
     data = b"".join(rev.blobs.chunks(found[1]))  # a symlink yields its target, as git cat-file
     if check:
-        declared = go_mod_module_path(data)
+        from dep.gomod.modfile import module_path as declared_path
+        from dep.gomod.module import is_major, split_path_version
+
+        declared = declared_path(data)
         if not declared:
             raise RevisionError(f"{module_path}: go.mod is missing module path")
-        if not _major_fits(declared, module_path):
+        path_major = split_path_version(module_path)[1]
+        # a fork may declare another path, not another major (gopkg.in: Go issue 34254)
+        if not (is_major(declared, path_major) or path_major == "" and declared.startswith("gopkg.in/")):
             raise RevisionError(f"{module_path}: go.mod has module path {declared!r} of another major version")
     return data
-
-
-def _major_fits(declared: str, module_path: str) -> bool:
-    """codeRepo.findDir's isMajor (plus the gopkg.in leniency of Go issue 34254): a go.mod may
-    name another path (a fork) but not another major version."""
-    from dep.gomod.module import path_major_prefix, split_path_version
-
-    path_major = split_path_version(module_path)[1]
-    _, declared_major, ok = split_path_version(declared)
-    if not ok:
-        return False
-    if path_major == "":
-        return declared.startswith("gopkg.in/") or path_major_prefix(declared_major) in ("", "v0", "v1")
-    if declared_major == "":
-        return False
-    return path_major[1:] == declared_major[1:]
 
 
 def go_mod_of_revision(repo_path: str, commit: str, module_path: str, subdir: str = "",

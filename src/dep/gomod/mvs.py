@@ -15,18 +15,13 @@ from typing import Callable, Iterable
 from dep.errors import DepError
 from dep.gomod.semver import compare
 
-__all__ = ["MVSError", "BuildList", "Raised", "build_list", "upgrades_over", "compare_versions"]
+__all__ = ["MVSError", "BuildList", "Raised", "build_list", "upgrades_over"]
 
 Module = tuple  # (path, version)
 
 
 class MVSError(DepError):
     """A module's requirements could not be loaded while building the graph."""
-
-
-def compare_versions(a: str, b: str) -> int:
-    """Go's ``semver.Compare``: -1, 0 or 1 (invalid versions lowest)."""
-    return compare(a, b)
 
 
 def _mod_compare(a: str, b: str) -> int:
@@ -37,7 +32,7 @@ def _mod_compare(a: str, b: str) -> int:
         return 1
     if b == "":
         return -1
-    return compare_versions(a, b)
+    return compare(a, b)
 
 
 def sort_modules(mods: Iterable[Module]) -> list:

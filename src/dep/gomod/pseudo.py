@@ -22,7 +22,9 @@ from dataclasses import dataclass
 
 from dep.errors import DepError
 from dep.gomod import semver
-from dep.gomod.module import (InvalidVersionError, canonical_version, check_path_major, go_quote,
+from dep.gomod.modfile import ModFileError, parse_gomod
+from dep.gomod.modfile import module_path as declared_path
+from dep.gomod.module import (InvalidVersionError, canonical_version, check_path_major, go_quote, is_major,
                               match_path_major, path_major_prefix, split_path_version)
 
 __all__ = [
@@ -129,84 +131,7 @@ def pseudo_version_rev(v: str) -> str:
 
 # --- go.mod bits needed here (modfile.ModulePath, retract lines) ---------------------------
 
-def _go_unquote(s: str) -> str | None:
-    if len(s) >= 2 and s[0] == s[-1] == "`":
-        return s[1:-1]
-    if len(s) >= 2 and s[0] == s[-1] == '"':
-        try:
-            import ast
-
-            out = ast.literal_eval(s)
-            return out if isinstance(out, str) else None
-        except (ValueError, SyntaxError):
-            return None
-    return None
-
-
-def go_mod_module_path(data: bytes | None) -> str:
-    """The ``module`` path a go.mod declares, read leniently as modfile.ModulePath does."""
-    if not data:
-        return ""
-    for raw in data.split(b"\n"):
-        line = raw.split(b"//", 1)[0].strip()
-        if not line.startswith(b"module"):
-            continue
-        rest = line[len(b"module"):]
-        stripped = rest.strip()
-        if len(stripped) == len(rest) or not stripped:
-            continue
-        text = stripped.decode("utf-8", "replace")
-        if text[0] in "\"`":
-            return _go_unquote(text) or ""
-        return text
-    return ""
-
-
-def _retractions(data: bytes) -> list[tuple[str, str]]:
-    """(low, high) intervals of the ``retract`` directives in a go.mod."""
-    out: list[tuple[str, str]] = []
-    in_block = False
-    for raw in data.decode("utf-8", "replace").splitlines():
-        line = raw.split("//", 1)[0].strip()
-        if in_block:
-            if line.startswith(")"):
-                in_block = False
-                continue
-            spec = line
-        elif line.startswith("retract"):
-            spec = line[len("retract"):].strip()
-            if spec == "(":
-                in_block = True
-                continue
-        else:
-            continue
-        spec = spec.strip()
-        if not spec:
-            continue
-        if spec.startswith("["):
-            parts = [p.strip() for p in spec.strip("[]").split(",")]
-            if len(parts) == 2:
-                out.append((parts[0], parts[1]))
-        else:
-            v = spec.split()[0].strip('"')
-            out.append((v, v))
-    return out
-
-
 # --- the go command's view of a git repository ---------------------------------------------
-
-def _is_major(mpath: str, path_major: str) -> bool:
-    if not mpath:
-        return False
-    _, mmajor, ok = split_path_version(mpath)
-    if not ok:
-        return False
-    if path_major == "":
-        return path_major_prefix(mmajor) in ("", "v0", "v1")
-    if mmajor == "":
-        return False
-    return path_major[1:] == mmajor[1:]
-
 
 class _GitView:
     """Just what coderepo.go asks of codehost: tags, ancestry, files at a commit."""
@@ -382,17 +307,17 @@ def _convert(git: _GitView, revision, module_path, code_root, path_prefix, code_
     def find_dir(c: bytes, version: str) -> tuple[str, bytes | None]:
         """coderepo.findDir: where the module's go.mod is, or why the commit is no module."""
         gomod1 = git.read_file(c, mod_file)
-        mpath1 = go_mod_module_path(gomod1)
+        mpath1 = declared_path(gomod1)
         found1 = gomod1 is not None and (
-            _is_major(mpath1, path_major) or (path_major == "" and mpath1.startswith("gopkg.in/")))
+            is_major(mpath1, path_major) or (path_major == "" and mpath1.startswith("gopkg.in/")))
         at = f"at revision {c.decode()[:12]}"
         file2 = ""
         if path_major and code_root != module_path and not path_major.startswith("."):
             dir2 = posixpath.join(code_dir, path_major[1:]) if code_dir else path_major[1:]
             file2 = dir2 + "/go.mod"
             gomod2 = git.read_file(c, file2)
-            mpath2 = go_mod_module_path(gomod2)
-            found2 = gomod2 is not None and _is_major(mpath2, path_major)
+            mpath2 = declared_path(gomod2)
+            found2 = gomod2 is not None and is_major(mpath2, path_major)
             if found1 and found2:
                 raise RevisionError(f"{path_prefix}/{mod_file} and ...{path_major}/go.mod both have "
                                     f"...{path_major} module paths {at}")
@@ -521,7 +446,10 @@ def _retracted(git: _GitView, tags, tag_prefix, path_major, find_dir):
         _, gomod = find_dir(tags[tag_prefix + highest], highest)
     except RevisionError:
         return lambda v: False
-    ranges = _retractions(gomod) if gomod else []
+    try:
+        ranges = [(r.low, r.high) for r in parse_gomod(gomod, lax=True).retract] if gomod else []
+    except ModFileError:
+        ranges = []  # a go.mod that does not parse retracts nothing
     if not ranges:
         return lambda v: False
     return lambda v: any(semver.compare(lo, v) <= 0 <= semver.compare(hi, v) for lo, hi in ranges)
