@@ -20,6 +20,7 @@ Commands:
   ensure   Ensure a dependency is safely vendored in the project
   version  Show the dep version information
   check    Check if imports, Gopkg.toml, and Gopkg.lock are in sync
+  migrate  Write go.mod and go.sum from Gopkg.lock (Go modules)
 
 Examples:
   dep init                               set up a new project
