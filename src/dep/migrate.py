@@ -11,9 +11,14 @@ MVS runs over the dependencies' go.mod files; where it raises a locked module th
 says which requirement does it.
 
 What cannot carry over (constraints and overrides, ``ignored``, prune options, ``required``
-tools, raised or unresolved modules, imports that stop resolving) is listed as losses.
+raised or unresolved modules, imports that stop resolving) is listed as losses. ``required``
+packages (dep's tools) survive as a ``tools.go`` behind the ``tools`` build constraint (go
+line below 1.24) or as ``tool`` directives (1.24 on). A locked package inside a nested module
+of its dependency (a ``go.mod`` in a subdirectory at the locked revision) makes that nested
+module a requirement of its own. An import of the project's own code that no locked module
+provides is an error naming each file:line: the go command could not build it either.
 
-This first slice writes go.mod and go.sum only (``-vendor=false``); vendor/ comes later.
+vendor/ is laid out as ``go mod vendor`` would (``dep.gomod.vendordir``), unless ``-vendor=false``.
 Nothing here prints; the CLI renders ``Migration``.
 """
 
@@ -28,6 +33,7 @@ from dep.errors import DepError
 __all__ = ["MigrateError", "ProjectMigration", "Loss", "Migration", "migrate", "write", "DEFAULT_GO"]
 
 DEFAULT_GO = "1.17"  # the lowest go line with pruned module graphs and `## explicit; go` vendoring
+TOOLS_GO = "tools.go"  # where required packages go for a go line below 1.24 (tool directives after)
 
 
 class MigrateError(DepError):
@@ -49,11 +55,14 @@ class ProjectMigration:
     replace_path: str = ""  # the fork's module path (replace canonical => replace_path version)
     has_go_mod: bool = False
     direct: bool = False
+    module_dir: str = ""   # a nested module's directory in the project ("" = the project root)
 
     def to_json(self) -> dict:
         d = {"name": self.name, "dep_version": self.dep_version, "revision": self.revision,
              "module": self.module, "version": self.version, "locked_version": self.locked_version,
              "derived": self.derived, "has_go_mod": self.has_go_mod, "direct": self.direct}
+        if self.module_dir:
+            d["module_dir"] = self.module_dir
         if self.source:
             d["source"] = self.source
             d["replace"] = {"path": self.replace_path, "version": self.locked_version}
@@ -83,12 +92,20 @@ class Migration:
     losses: list = field(default_factory=list)    # [Loss]
     go_mod: bytes = b""
     go_sum: bytes = b""
+    tools: list = field(default_factory=list)     # Gopkg.toml required packages, kept as tools
+    tools_go: bytes = b""                         # tools.go (go line below 1.24), else b""
+    vendor: object = None                         # dep.gomod.vendordir.VendorTree, if vendoring
 
     def to_json(self) -> dict:
-        return {"module": self.module, "go": self.go,
+        files = {"go.mod": self.go_mod.decode(), "go.sum": self.go_sum.decode()}
+        if self.tools_go:
+            files[TOOLS_GO] = self.tools_go.decode()
+        if self.vendor is not None:
+            files["vendor/modules.txt"] = self.vendor.modules_txt.decode()
+        return {"module": self.module, "go": self.go, "tools": list(self.tools),
                 "projects": [p.to_json() for p in self.projects],
                 "losses": [x.to_json() for x in self.losses],
-                "files": {"go.mod": self.go_mod.decode(), "go.sum": self.go_sum.decode()}}
+                "files": files}
 
     def report(self, verbose: bool = False) -> str:
         """The plain-words report: per project, dep version -> module version; then losses."""
@@ -104,6 +121,10 @@ class Migration:
             if verbose:
                 out.append(f"      revision {p.revision}, {'go.mod' if p.has_go_mod else 'no go.mod'}, "
                            f"{'direct' if p.direct else 'indirect'}\n")
+        if self.tools:
+            how = f"{TOOLS_GO} (//go:build tools)" if self.tools_go else "tool directives in go.mod"
+            out.append(f"\nRequired packages kept as tools, by {how}:\n")
+            out.extend(f"  {t}\n" for t in self.tools)
         if self.losses:
             out.append("\nWhat does not carry over:\n")
             out.extend(f"  {x.text}\n" for x in self.losses)
@@ -114,7 +135,8 @@ class Migration:
 
 # --- the job ---------------------------------------------------------------------------------
 
-def migrate(project, sm, module_path: str = "", go_version: str = DEFAULT_GO, imports=None) -> Migration:
+def migrate(project, sm, module_path: str = "", go_version: str = DEFAULT_GO, imports=None,
+            vendor: bool = False) -> Migration:
     """Compute go.mod, go.sum and the report for ``project`` (dep.project.Project) using the
     SourceManager ``sm`` for the locked sources. ``imports``: the root's external imports
     (default: Gopkg.lock's input-imports). Writes nothing."""
@@ -141,9 +163,18 @@ def migrate(project, sm, module_path: str = "", go_version: str = DEFAULT_GO, im
     imports = list(project.lock.input_imports if imports is None else imports)
     for e in entries:
         _resolve(e)
-    _mark_direct(entries, imports)
+    entries = _nested_modules(entries)
+    m.tools = sorted(dict.fromkeys(project.manifest.required))
+    in_code = _check_imports(project, module_path, entries)
     graph_sums, dep_go = _graph(m, entries)
     _go_line(m, dep_go)
+    if m.tools and _go_key(m.go)[:2] < (1, 24):
+        m.tools_go = _render_tools_go(project, m.tools, m.go)
+        imports += m.tools  # tools.go imports them: direct
+    elif m.tools:
+        # a module only a tool directive names is // indirect to the go command
+        imports = [ip for ip in imports if ip not in m.tools or ip in in_code]
+    _mark_direct(entries, imports)
     m.projects = [e.report for e in entries]
     _manifest_losses(m, project)
     for e in entries:
@@ -153,16 +184,23 @@ def migrate(project, sm, module_path: str = "", go_version: str = DEFAULT_GO, im
     _import_losses(m, project, entries)
     m.go_mod = _render_gomod(m, entries)
     m.go_sum = _render_gosum(entries, graph_sums)
+    if vendor:  # vendor/ as go mod vendor lays it out (see _vendor_tree)
+        m.vendor = _vendor_tree(m, project, entries)
     return m
 
 
 def write(project, migration: Migration) -> None:
-    """Write go.mod and go.sum together, or neither (dep.txn); Gopkg.* and vendor/ stay."""
+    """Write go.mod, go.sum (tools.go) and, when vendoring, the new vendor/ in place of dep's,
+    all together or none (dep.txn); Gopkg.* stay."""
     from dep.txn import Transaction
 
     with Transaction(project.abs_root) as txn:
         txn.write_file("go.mod", migration.go_mod.decode())
         txn.write_file("go.sum", migration.go_sum.decode())
+        if migration.tools_go:
+            txn.write_file(TOOLS_GO, migration.tools_go.decode())
+        if migration.vendor is not None:  # replaces dep's vendor/
+            migration.vendor.write(txn.vendor_dir)
         txn.commit()
 
 
@@ -186,6 +224,12 @@ class _Entry:
         self.h1 = ""
         self.report = None
         self.mismatch = ""      # the other path its go.mod declares (the go command refuses it)
+        self.mod_dir = ""       # a nested module's directory in the project ("" = its root)
+
+    @property
+    def ipath(self) -> str:
+        """The import path of the module's directory (the project root, or root/dir)."""
+        return self.lp.name + "/" + self.mod_dir if self.mod_dir else self.lp.name
 
     @property
     def name(self) -> str:
@@ -207,7 +251,7 @@ def _open_sources(locked, sm) -> list:
                 continue
             commit = src.resolve_revision(lp.revision)
         except DepError as e:
-            failures.append(f"{lp.name}: {e}")
+            failures.append(f"{lp.name}: " + " ".join(x.strip() for x in str(e).splitlines() if x.strip()))
             continue
         e = _Entry(lp, src)
         e.commit = commit
@@ -277,13 +321,124 @@ def _resolve(e: _Entry) -> None:
 
 
 def _owner(entries, path: str):
-    """The entry whose project root holds import path ``path`` (longest root wins)."""
+    """The entry (module) whose directory holds import path ``path`` (longest wins, so a
+    nested module beats its project's root module)."""
     best = None
     for e in entries:
-        if path == e.name or path.startswith(e.name + "/"):
-            if best is None or len(e.name) > len(best.name):
+        if path == e.ipath or path.startswith(e.ipath + "/"):
+            if best is None or len(e.ipath) > len(best.ipath):
                 best = e
     return best
+
+
+def _nested_dir(e: _Entry, pkg: str) -> str:
+    """The directory of the nested module (a go.mod below the project root at the locked
+    revision) holding project-relative package ``pkg``, or "" for the root module."""
+    parts = [] if pkg in ("", ".") else pkg.split("/")
+    for n in range(len(parts), 0, -1):
+        d = "/".join(parts[:n])
+        if e.src.read_file(e.commit, d + "/go.mod") is not None:
+            return d
+    return ""
+
+
+def _nested_modules(entries) -> list:
+    """Each locked package lying in a nested module of its project makes that nested module a
+    requirement too (module path from its go.mod, version from its own ``dir/vX.Y.Z`` tags or
+    a pseudo-version). The project's root module stays only if a locked package is in it."""
+    out = []
+    for e in entries:
+        dirs = {_nested_dir(e, pkg) for pkg in e.lp.packages} if e.lp.packages else {""}
+        if "" in dirs:
+            out.append(e)
+        for d in sorted(dirs - {""}):
+            out.append(_resolve_nested(e, d))
+    return out
+
+
+def _resolve_nested(root: _Entry, d: str) -> _Entry:
+    from dep.gomod import modfile, modzip, pseudo
+    from dep.gomod.module import split_path_version
+
+    n = _Entry(root.lp, root.src)
+    n.commit, n.mod_dir = root.commit, d
+    declared = modfile.module_path(root.src.read_file(root.commit, d + "/go.mod"))
+    _, major, ok = split_path_version(declared or "")
+    suffix = major if ok and major and not major.startswith(".") else ""
+    n.module = n.ipath + suffix
+    if declared != n.module:
+        raise MigrateError(f"{root.name}: the locked packages in {d}/ lie in a nested module whose go.mod "
+                           f"declares {declared or 'no module path'}; the go command wants {n.module}")
+    if root.lp.source:
+        n.code_root = root.code_root
+        n.sum_path = root.code_root + "/" + d + suffix
+    else:
+        n.code_root, n.sum_path = root.name, n.module
+    try:
+        n.mv = pseudo.resolve_module_version(root.src, root.commit, n.sum_path, n.code_root)
+        n.h1 = modzip.h1_of_revision(root.src.path, n.mv.commit, n.sum_path, n.mv.version, n.mv.module_dir)
+    except DepError as err:
+        raise MigrateError(f"{root.name} ({d}/): {err}") from None
+    n.version = n.mv.version
+    n.go_mod = n.mv.go_mod or b""
+    f = modfile.parse_gomod(n.go_mod, f"{n.module}/go.mod", lax=True)
+    n.requires = [(r.path, r.version) for r in f.require]
+    n.go = f.go
+    n.report = ProjectMigration(
+        name=root.name, dep_version=root.report.dep_version, revision=root.lp.revision, module=n.module,
+        version=n.version, derived=n.mv.derived + f", nested module {d}/", locked_version=n.mv.version,
+        source=root.lp.source, replace_path=n.sum_path if root.lp.source else "", has_go_mod=True,
+        module_dir=d)
+    return n
+
+
+def _check_imports(project, module_path: str, entries) -> set:
+    """Every import of the project's own code must be the standard library, the project
+    itself, or inside a locked module; else the go command cannot find it: one error naming
+    each file:line. Returns the imports seen."""
+    from dep.pkgtree import is_standard_import_path
+
+    own = {p for p in (project.import_root, module_path) if p}
+    missing, seen = [], set()
+    for rel, line, ip in _go_imports(project.resolved_abs_root):
+        seen.add(ip)
+        if ip == "C" or ip.startswith(".") or is_standard_import_path(ip):
+            continue
+        if any(ip == p or ip.startswith(p + "/") for p in own) or _owner(entries, ip) is not None:
+            continue
+        missing.append(f"{rel}:{line}: {ip}")
+    if missing:
+        raise MigrateError("imports that no locked project provides (module mode cannot find them; run "
+                           "dep ensure, or remove them): " + "; ".join(missing))
+    return seen
+
+
+def _go_imports(base: str):
+    """(file relative to base, line, import path) of every import in the project's Go files
+    (not vendor/, testdata/, or dirs starting with . or _; not files dep's ``+build ignore``
+    rule skips)."""
+    from dep.pkgtree import _header_facts
+
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("vendor", "testdata") and not d.startswith((".", "_")))
+        for fn in sorted(filenames):
+            if not fn.endswith(".go") or fn.startswith((".", "_")):
+                continue
+            full = os.path.join(dirpath, fn)
+            try:
+                with open(full, "rb") as fh:
+                    src = fh.read()
+            except OSError:
+                continue
+            facts = _header_facts(full, src)
+            if isinstance(facts, str) or facts[2]:
+                continue
+            rel = os.path.relpath(full, base)
+            for ip in facts[3]:
+                at = src.find(b'"' + ip.encode("utf-8", "surrogateescape") + b'"')
+                if at < 0:
+                    at = src.find(ip.encode("utf-8", "surrogateescape"))
+                yield rel, src.count(b"\n", 0, max(at, 0)) + 1, ip
 
 
 def _mark_direct(entries, imports) -> None:
@@ -415,11 +570,39 @@ def _render_gomod(m: Migration, entries) -> bytes:
     from dep.gomod.modfile import ModFile, Replace, Require, format_gomod
 
     f = ModFile(module=m.module, go=m.go)
+    if m.tools and not m.tools_go:
+        f.tool = list(m.tools)
     for e in entries:
         f.require.append(Require(e.module, e.version, indirect=not e.report.direct))
         if e.lp.source:
             f.replace.append(Replace(e.module, "", e.sum_path, e.version))
     return format_gomod(f)
+
+
+def _render_tools_go(project, tools, go: str) -> bytes:
+    """tools.go in the project root: the required packages as blank imports behind the
+    ``tools`` build constraint, so go mod tidy keeps their modules but builds skip them. It
+    takes the package name of the root directory's Go files (the go command wants one)."""
+    root = project.resolved_abs_root
+    if os.path.lexists(os.path.join(root, TOOLS_GO)):
+        raise MigrateError(f"{os.path.join(root, TOOLS_GO)} exists: move it aside so dep migrate can keep the "
+                           "required packages there, or use -go 1.24 for tool directives")
+    from dep.pkgtree import _header_facts
+
+    name = "tools"
+    for fn in sorted(os.listdir(root)):
+        if fn.endswith(".go") and not fn.endswith("_test.go") and not fn.startswith((".", "_")):
+            with open(os.path.join(root, fn), "rb") as fh:
+                facts = _header_facts(fn, fh.read())
+            if not isinstance(facts, str) and not facts[2] and facts[0] != "documentation":
+                name = facts[0]
+                break
+    head = "//go:build tools\n" + ("// +build tools\n" if _go_key(go)[:2] < (1, 17) else "")
+    lines = [head, "\n// Package imports kept from Gopkg.toml's required list by dep migrate.\n",
+             f"package {name}\n\nimport (\n"]
+    lines.extend(f'\t_ "{t}"\n' for t in tools)
+    lines.append(")\n")
+    return "".join(lines).encode()
 
 
 def _render_gosum(entries, extra) -> bytes:
@@ -431,6 +614,55 @@ def _render_gosum(entries, extra) -> bytes:
         lines.append(GoSumLine(e.sum_path, e.version, e.h1))
         lines.append(GoSumLine(e.sum_path, e.version + "/go.mod", hash_go_mod(e.go_mod)))
     return format_gosum(lines)
+
+
+# --- vendor/ (go mod vendor's layout) ---------------------------------------------------------
+
+def _vendor_tree(m: Migration, project, entries):
+    """vendor/ as ``go mod vendor`` would lay it out for the go.mod just rendered: each
+    module's files at its selected version from the cached clone (dep.gomod.vendordir), the
+    main module's imports read as the report says to rewrite them (/vN), plus the tools."""
+    from contextlib import ExitStack
+
+    from dep.gomod import modfile, modzip, vendordir
+
+    def rewrite(ip: str) -> str:
+        e = _owner(entries, ip)
+        if e is not None and e.module != e.ipath and not (ip == e.module or ip.startswith(e.module + "/")):
+            return e.module + ip[len(e.ipath):]
+        return ip
+
+    main_files = vendordir.main_module_files(project.resolved_abs_root)
+    if m.tools_go:
+        main_files[TOOLS_GO] = lambda tools_go=m.tools_go: tools_go
+    replace = modfile.parse_gomod(m.go_mod, "go.mod").replace
+    with ExitStack() as stack:
+        modules = []
+        for e in entries:
+            mv = e.mv if e.version == e.mv.version else _other_version(e, e.version)
+            if mv is None:
+                raise MigrateError(f"{e.module}@{e.version}: not in the cached clone, cannot vendor it")
+            rev = stack.enter_context(modzip.Revision(e.src.path, mv.commit))
+            try:
+                files = {name: f.read for name, f in modzip.module_files(modzip.revision_files(rev, mv.module_dir))}
+            except DepError as err:
+                raise MigrateError(f"{e.module}@{e.version}: {err}") from None
+            go = modfile.parse_gomod(e.go_mod, f"{e.module}/go.mod", lax=True).go or ""
+            modules.append(vendordir.Module(e.module, e.version, files, go_version=go, explicit=True,
+                                            replace_path=e.sum_path if e.lp.source else "",
+                                            replace_version=e.version if e.lp.source else ""))
+        try:
+            tools = () if m.tools_go else m.tools  # tool directives: the tools are packages of "all" too
+            tree = vendordir.plan(m.module, main_files, modules, m.go, replace, rewrite=rewrite, roots=tools)
+        except DepError as err:
+            raise MigrateError(f"vendor/: {err}") from None
+        for rel, get in list(tree.files.items()):  # read now: the clones close with this block
+            data = get()
+            tree.files[rel] = lambda data=data: data
+    for importer, ip in tree.missing + tree.ambiguous:
+        m.losses.append(Loss("vendor", ip, f"vendor/: {importer} imports {ip}, which no module of the build "
+                             "list provides (exactly once); go mod vendor will fail on it"))
+    return tree
 
 
 # --- losses --------------------------------------------------------------------------------------
@@ -454,9 +686,6 @@ def _manifest_losses(m: Migration, project) -> None:
     for pattern in man.ignored:
         m.losses.append(Loss("ignored", pattern, f"ignored {pattern}: go.mod has no ignore rule for imports; "
                              "the go command resolves every import"))
-    for path in man.required:
-        m.losses.append(Loss("required", path, f"required {path}: not carried over yet (tools.go / tool "
-                             "directives come with vendor/ conversion)"))
     for path in man.noverify:
         m.losses.append(Loss("noverify", path, f"noverify {path}: go.sum always verifies every module"))
     opts = man.prune.default & ~PruneOptions.NESTED_VENDOR
@@ -475,7 +704,7 @@ _IMPORT_LINE = re.compile(r'^\s*(?:import\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\s+|[._]\
 def _import_losses(m: Migration, project, entries) -> None:
     """Imports of a project whose module path has a /vN suffix, which module mode only finds
     with the suffix: file:line and the import to use."""
-    moved = [e for e in entries if e.module != e.name]
+    moved = [e for e in entries if e.module != e.ipath]
     if not moved:
         return
     base = project.resolved_abs_root
@@ -497,8 +726,8 @@ def _import_losses(m: Migration, project, entries) -> None:
                     continue
                 ip = mt.group(1)
                 for e in moved:
-                    if ip == e.name or ip.startswith(e.name + "/"):
-                        new = e.module + ip[len(e.name):]
+                    if ip == e.ipath or ip.startswith(e.ipath + "/"):
+                        new = e.module + ip[len(e.ipath):]
                         m.losses.append(Loss("import", f"{rel}:{i}",
                                              f"{rel}:{i}: import {ip!r} does not resolve in module mode; "
                                              f"use {new!r}"))

@@ -29,7 +29,7 @@ JOURNAL = "journal"
 COMMITTED = "committed"
 OWNER = "owner"  # inside the stage: locked by the live run, so no other run recovers it
 GITIGNORE = ".gitignore"  # inside the stage, "*": git status never shows a stage
-PROJECT_FILES = ("Gopkg.toml", "Gopkg.lock", "vendor", "go.mod", "go.sum")  # go.*: dep migrate
+PROJECT_FILES = ("Gopkg.toml", "Gopkg.lock", "vendor", "go.mod", "go.sum", "tools.go")  # go.*, tools.go: dep migrate
 _NOT_OURS = " (remove it if it is not needed)"
 # never follow a symlink, never block on a FIFO a repository shipped in place of our files
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -22,7 +22,7 @@ import sys
 import pytest
 
 from tests.gitrepos import git, make_repo
-from tests.gomod.conftest import find_go, go_env_for, run_go
+from tests.gomod.conftest import find_go, go_env_for, run_go, write_git_rewrites
 
 APP = "github.com/acme/app"
 T = "20200101000000"  # tests/gitrepos.py commits at 2020-01-01T00:00:00Z
@@ -90,11 +90,13 @@ def build_world(base) -> dict:
 
 
 class World:
-    def __init__(self, base, paths: dict) -> None:
+    def __init__(self, base, paths: dict, rewrites: dict | None = None, goenv_dir: str = "goenv") -> None:
         self.base = base
         self.project = base / "gopath/src" / APP
         self.paths = paths
-        self.goenv = go_env_for(base / "goenv", {f"github.com/acme/{n}": p for n, p in paths.items()})
+        if rewrites is None:
+            rewrites = {f"github.com/acme/{n}": p for n, p in paths.items()}
+        self.goenv = go_env_for(base / goenv_dir, rewrites)
         self.env = dict(os.environ, GOPATH=str(base / "gopath"), PWD=str(self.project),
                         GIT_CONFIG_GLOBAL=self.goenv["GIT_CONFIG_GLOBAL"], DEPCACHEDIR=str(base / "cache"),
                         GO111MODULE="off", GOFLAGS="")
@@ -274,9 +276,6 @@ def test_json_report(ensured, tmp_path):
 
 def test_refusals(ensured, tmp_path):
     w = copy_world(ensured, tmp_path)
-    r = w.dep("migrate", ok=False)
-    assert r.stderr.strip().endswith("pass -vendor=false to write go.mod and go.sum only")
-    assert len(r.stderr.strip().splitlines()) == 1
     (w.project / "go.mod").write_text("module x\n")
     r = w.dep("migrate", "-vendor=false", ok=False)
     assert "go.mod already exists" in r.stderr and "already a Go module" in r.stderr
@@ -285,3 +284,250 @@ def test_refusals(ensured, tmp_path):
     (w.project / "Gopkg.lock").unlink()
     r = w.dep("migrate", "-vendor=false", ok=False)
     assert "no Gopkg.lock" in r.stderr
+
+
+# --- the second world: tag forms, gopkg.in, nested modules, test-only imports, tools ----------
+
+APP2_MAIN = """package main
+
+import (
+	"fmt"
+
+	"github.com/acme/nest"
+	"github.com/acme/nest/other"
+	"github.com/acme/nest/sub"
+	"github.com/acme/nonsem"
+	"github.com/acme/nov"
+	yaml "gopkg.in/yaml.v2"
+)
+
+func main() { fmt.Println(nest.X, other.X, sub.X, nonsem.X, nov.X, yaml.X) }
+"""
+
+APP2_TEST = """package main
+
+import (
+	"testing"
+
+	"github.com/acme/testonly"
+)
+
+func TestX(t *testing.T) { _ = testonly.X }
+"""
+
+TOOL_MAIN = "package main\n\nfunc main() {}\n"
+YAML = "gopkg.in/yaml.v2"
+
+
+def build_world2(base) -> dict:
+    """tags without v only (nov), a non-semver tag (nonsem), gopkg.in/yaml.v2 (fetched by dep
+    from github.com/go-yaml/yaml, by go from https://gopkg.in/yaml.v2: both the same local
+    repo), nested modules (nest/sub tagged sub/v1.2.0, nest/other untagged), a test-only
+    import (testonly) and a required tool (tool/cmd/tool)."""
+    repos = {}
+    repos["nov"] = make_repo(base / "repos/nov", [
+        {"files": {"nov.go": pkg("nov")}, "tag": "1.0.0"},
+        {"files": {"nov.go": pkg("nov", "2")}, "tag": "1.1.0"}])
+    repos["nonsem"] = make_repo(base / "repos/nonsem", [
+        {"files": {"nonsem.go": pkg("nonsem")}, "tag": "v0.1.0"},
+        {"files": {"nonsem.go": pkg("nonsem", "2")}, "tag": "release-2"}])
+    repos["yaml"] = make_repo(base / "repos/yaml", [
+        {"files": {"yaml.go": pkg("yaml"), "LICENSE": "MIT\n"}, "tag": "v2.0.0"},
+        {"files": {"yaml.go": pkg("yaml", "2")}, "tag": "v2.1.0"}])
+    repos["nest"] = make_repo(base / "repos/nest", [
+        {"files": {"nest.go": pkg("nest"),
+                   "sub/go.mod": "module github.com/acme/nest/sub\n\ngo 1.17\n", "sub/sub.go": pkg("sub"),
+                   "other/go.mod": "module github.com/acme/nest/other\n", "other/other.go": pkg("other")},
+         "tag": ["v1.0.0", "sub/v1.2.0"]}])
+    repos["testonly"] = make_repo(base / "repos/testonly", [
+        {"files": {"testonly.go": pkg("testonly")}, "tag": "v0.3.0"}])
+    repos["tool"] = make_repo(base / "repos/tool", [
+        {"files": {"cmd/tool/main.go": TOOL_MAIN, "tool.go": pkg("tool")}, "tag": "v1.0.0"}])
+    project = base / "gopath/src" / APP
+    project.mkdir(parents=True)
+    (project / "main.go").write_text(APP2_MAIN)
+    (project / "main_test.go").write_text(APP2_TEST)
+    (project / "Gopkg.toml").write_text(
+        'required = ["github.com/acme/tool/cmd/tool"]\n\n'
+        '[[constraint]]\n  name = "github.com/acme/nov"\n  version = "=1.1.0"\n\n'
+        '[[constraint]]\n  name = "github.com/acme/nonsem"\n  version = "release-2"\n')
+    return {name: r.path for name, r in repos.items()}
+
+
+def rewrites2(paths: dict) -> dict:
+    rw = {f"github.com/acme/{n}": p for n, p in paths.items() if n != "yaml"}
+    rw["github.com/go-yaml/yaml"] = paths["yaml"]
+    rw[YAML] = paths["yaml"]
+    return rw
+
+
+@pytest.fixture(scope="module")
+def ensured2(tmp_path_factory):
+    base = tmp_path_factory.mktemp("migrate2")
+    paths = build_world2(base)
+    w = World(base, paths, rewrites2(paths))
+    (base / "cache").mkdir()
+    w.dep("ensure")
+    return base, paths
+
+
+def copy_world2(ensured2, tmp_path) -> World:
+    src, paths = ensured2
+    dst = tmp_path / "w"
+    shutil.copytree(src, dst, symlinks=True)
+    return World(dst, paths, rewrites2(paths), goenv_dir="goenv2")
+
+
+def expected_versions2(w: World) -> dict:
+    return {
+        "github.com/acme/nov": f"v0.0.0-{T}-{w.rev('nov')[:12]}",
+        "github.com/acme/nonsem": f"v0.1.1-0.{T}-{w.rev('nonsem')[:12]}",
+        YAML: "v2.1.0",
+        "github.com/acme/nest": "v1.0.0",
+        "github.com/acme/nest/sub": "v1.2.0",
+        "github.com/acme/nest/other": f"v0.0.0-{T}-{w.rev('nest')[:12]}",
+        "github.com/acme/testonly": "v0.3.0",
+        "github.com/acme/tool": "v1.0.0",
+    }
+
+
+@pytest.fixture(scope="module")
+def discovery():
+    """The 127.0.0.1 go-get discovery server: the go command finds gopkg.in/yaml.v2 by its
+    ``<meta name="go-import">`` page (over http through HTTP_PROXY, GOINSECURE=gopkg.in), then
+    clones https://gopkg.in/yaml.v2, which the insteadOf rule sends to the local repo."""
+    from tests.sources.conftest import GoGetServer, go_import_page
+
+    server = GoGetServer()
+    server.add(YAML, go_import_page((YAML, "git", f"https://{YAML}")), subtree=True)
+    yield server
+    server.close()
+
+
+def go_judges2(w: World, tmp_path, discovery, go: str | None = None) -> dict:
+    """verify, list -m all, build, vet, tidy-changes-nothing for the second world."""
+    go = go or find_go()
+    if not go:
+        pytest.skip("no go command installed")
+    proj = tmp_path / "p"
+    shutil.copytree(w.project, proj, symlinks=True, ignore=shutil.ignore_patterns("vendor"))
+    env = {k: v for k, v in w.goenv.items() if k.lower() not in ("https_proxy", "http_proxy", "no_proxy")}
+    env.update(HTTP_PROXY=discovery.proxy_url, GOINSECURE="gopkg.in")
+    names = [n for n in ("go.mod", "go.sum", "tools.go") if (proj / n).exists()]
+    before = {n: (proj / n).read_bytes() for n in names}
+    run_go(go, ["mod", "verify"], env, cwd=proj)
+    listed = run_go(go, ["list", "-m", "-f", "{{.Path}} {{.Version}}", "all"], env, cwd=proj).stdout.split("\n")
+    got = dict(line.split(" ", 1) for line in listed[1:] if line)
+    assert got == expected_versions2(w)
+    run_go(go, ["build", "./..."], env, cwd=proj)
+    run_go(go, ["vet", "./..."], env, cwd=proj)
+    run_go(go, ["mod", "tidy"], env, cwd=proj)
+    after = {n: (proj / n).read_bytes() for n in names}
+    assert after["go.mod"].decode() == before["go.mod"].decode()
+    assert after["go.sum"].decode().splitlines() == before["go.sum"].decode().splitlines()
+    return {"proj": proj, "env": env, "go": go}
+
+
+@pytest.fixture(scope="module")
+def migrated2(ensured2, tmp_path_factory):
+    w = copy_world2(ensured2, tmp_path_factory.mktemp("migrated2"))
+    r = w.dep("migrate", "-vendor=false")
+    return w, r
+
+
+def test_world2_versions(migrated2):
+    w, r = migrated2
+    gomod = w.read("go.mod")
+    got = {}
+    for line in gomod.splitlines():
+        f = line.strip().split()
+        if len(f) >= 2 and (f[0].startswith("github.com/") or f[0].startswith("gopkg.in/")):
+            got[f[0]] = f[1]
+    assert got == expected_versions2(w)
+    # test-only and tool imports are direct, as go mod tidy has them
+    assert "// indirect" not in gomod
+    out = r.stdout
+    assert "github.com/acme/nov 1.1.0 -> github.com/acme/nov v0.0.0-" in out
+    assert "github.com/acme/nonsem release-2 -> github.com/acme/nonsem v0.1.1-0." in out
+    assert "(pseudo-version after tag v0.1.0)" in out
+    assert f"{YAML} v2.1.0 -> {YAML} v2.1.0 (tag v2.1.0)" in out
+    assert "-> github.com/acme/nest/sub v1.2.0 (tag sub/v1.2.0, nested module sub/)" in out
+    assert "nested module other/" in out
+    # the tool, behind the tools build constraint (go 1.17 < 1.24)
+    assert "required github.com/acme/tool" not in out
+    assert "Required packages kept as tools, by tools.go" in out
+    tools = w.read("tools.go")
+    assert tools.startswith("//go:build tools\n") and "package main\n" in tools
+    assert '\t_ "github.com/acme/tool/cmd/tool"\n' in tools
+    assert "\ntool " not in gomod
+
+
+def test_world2_go_command_accepts_it(migrated2, tmp_path, discovery):
+    w, _ = migrated2
+    gosum = w.read("go.sum")
+    assert f"{YAML} v2.1.0 h1:" in gosum and "github.com/acme/nest/sub v1.2.0 h1:" in gosum
+    go_judges2(w, tmp_path, discovery)
+
+
+@pytest.mark.skipif(not os.access("/usr/bin/go", os.X_OK), reason="Debian's go is not installed")
+def test_world2_debian_go_accepts_it(migrated2, tmp_path, discovery):
+    go_judges2(migrated2[0], tmp_path, discovery, go="/usr/bin/go")  # go 1.19
+
+
+def test_required_tools_as_tool_directives(ensured2, tmp_path, discovery):
+    w = copy_world2(ensured2, tmp_path)
+    r = w.dep("migrate", "-vendor=false", "-go", "1.24", "-json")
+    doc = json.loads(r.stdout)
+    assert doc["tools"] == ["github.com/acme/tool/cmd/tool"] and "tools.go" not in doc["files"]
+    assert not (w.project / "tools.go").exists()
+    gomod = w.read("go.mod")
+    assert "\ntool github.com/acme/tool/cmd/tool\n" in gomod
+    j = go_judges2(w, tmp_path, discovery)
+    p = run_go(j["go"], ["tool", "-n", "tool"], j["env"], cwd=j["proj"])
+    assert p.stdout.strip()
+    listed = run_go(j["go"], ["list", "-m", "github.com/acme/tool"], j["env"], cwd=j["proj"]).stdout
+    assert listed.strip() == "github.com/acme/tool v1.0.0"
+
+
+def test_import_module_mode_cannot_find(ensured2, tmp_path):
+    w = copy_world2(ensured2, tmp_path)
+    (w.project / "extra.go").write_text('package main\n\nimport (\n\t"os"\n\n\t"github.com/acme/gone/pkg"\n)\n\n'
+                                        'var _ = os.Args\n')
+    (w.project / "lib").mkdir()
+    (w.project / "lib" / "lib.go").write_text('package lib\n\nimport _ "example.org/nowhere"\n')
+    r = w.dep("migrate", "-vendor=false", ok=False)
+    assert r.returncode == 1
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1, err
+    assert "extra.go:6: github.com/acme/gone/pkg" in err and "lib/lib.go:3: example.org/nowhere" in err
+    assert ":4: os" not in err and err.count(".go:") == 2  # the standard library is not listed
+    assert not (w.project / "go.mod").exists() and not (w.project / "tools.go").exists()
+
+
+# --- item 8: fetch what the cache lacks, name what cannot be fetched -------------------------
+
+def test_empty_cache_fetches_as_ensure_would(ensured2, migrated2, tmp_path):
+    w = copy_world2(ensured2, tmp_path)
+    empty = tmp_path / "emptycache"
+    empty.mkdir()
+    w.env["DEPCACHEDIR"] = str(empty)
+    w.dep("migrate", "-vendor=false")
+    assert w.read("go.mod") == migrated2[0].read("go.mod")
+    assert w.read("go.sum") == migrated2[0].read("go.sum")
+    assert os.listdir(empty)
+
+
+def test_unreachable_sources_named_in_one_error(ensured2, tmp_path):
+    w = copy_world2(ensured2, tmp_path)
+    missing = tmp_path / "does-not-exist"
+    write_git_rewrites(w.goenv["GIT_CONFIG_GLOBAL"], {"github.com/acme/gone1": missing / "a",
+                                                      "github.com/acme/gone2": missing / "b"})
+    lock = w.read("Gopkg.lock")
+    extra = "".join(f'[[projects]]\n  name = "github.com/acme/{n}"\n  packages = ["."]\n'
+                    f'  revision = "{"0123456789abcdef" * 2}{"01234567"}"\n\n' for n in ("gone1", "gone2"))
+    (w.project / "Gopkg.lock").write_text(lock.replace("[[projects]]", extra + "[[projects]]", 1))
+    r = w.dep("migrate", "-vendor=false", ok=False)
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1, err
+    assert "github.com/acme/gone1" in err and "github.com/acme/gone2" in err
+    assert not (w.project / "go.mod").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dep.errors import DepError
 
 NAME = "migrate"
-ARGS = "-vendor=false [-module PATH] [-go VERSION] [-dry-run] [-json] [-v]"
+ARGS = "[-vendor=false] [-module PATH] [-go VERSION] [-dry-run] [-json] [-v]"
 LONG = """
 Migrate turns the project's Gopkg.lock into go.mod and go.sum: each locked project
 becomes a module at exactly its locked revision (a tag's version, or the
@@ -17,12 +17,18 @@ It reports each project's dep version and module version, and everything that
 does not carry over (constraints, ignored packages, prune options, versions the
 module graph raises, imports to rewrite).
 
-Converting vendor/ is not built yet: pass -vendor=false.
+It also replaces dep's vendor/ with the one go mod vendor would write for that
+go.mod (vendor/modules.txt included), so go build -mod=vendor works offline;
+-vendor=false leaves vendor/ alone and writes go.mod and go.sum only.
 """
 
 EXAMPLES = """
+dep migrate
+    Write go.mod, go.sum and vendor/ from Gopkg.lock, and report what does not
+    carry over.
+
 dep migrate -vendor=false
-    Write go.mod and go.sum from Gopkg.lock, and report what does not carry over.
+    Write go.mod and go.sum only; dep's vendor/ stays.
 
 dep migrate -vendor=false -dry-run -module example.com/app -go 1.21
     Print the go.mod and go.sum that would be written, for another module path
@@ -33,7 +39,7 @@ dep migrate -vendor=false -dry-run -module example.com/app -go 1.21
 def register(flags) -> None:
     flags.string("module", "the module path (default: the project's import path)")
     flags.string("go", "the go directive of go.mod", "1.17")
-    flags.bool("vendor", "also write vendor/ (not supported yet: pass -vendor=false)", True)
+    flags.bool("vendor", "also replace vendor/ with go mod vendor's layout (vendor/modules.txt)", True)
     flags.bool("dry-run", "print what would be written, write nothing")
     flags.bool("json", "print the report as JSON")
     flags.bool("examples", "print detailed usage examples")
@@ -47,6 +53,15 @@ Wrote go.mod and go.sum. Next steps:
 Then remove Gopkg.toml, Gopkg.lock and dep's vendor/ (or run go mod vendor) and commit.
 """
 
+NEXT_STEPS_VENDOR = """
+Wrote go.mod, go.sum and vendor/ (dep's vendor/ replaced). Next steps:
+  go mod verify              # the hashes match the modules the go command downloads
+  go build -mod=vendor ./... # builds from vendor/, no network
+  go mod tidy                # should change nothing
+  go mod vendor              # should change nothing
+Then remove Gopkg.toml and Gopkg.lock and commit.
+"""
+
 
 def run(inv, opts, args) -> None:
     if opts["examples"]:
@@ -54,8 +69,6 @@ def run(inv, opts, args) -> None:
         return
     if args:
         raise DepError("dep migrate takes no arguments")
-    if opts["vendor"]:
-        raise DepError("dep migrate: vendor/ conversion is not built yet; pass -vendor=false to write go.mod and go.sum only")
     import json
 
     from dep import migrate
@@ -64,7 +77,8 @@ def run(inv, opts, args) -> None:
     recover(inv)
     project = load(inv)
     with source_manager(inv, project) as sm:
-        result = migrate.migrate(project, sm, module_path=opts["module"], go_version=opts["go"] or migrate.DEFAULT_GO)
+        result = migrate.migrate(project, sm, module_path=opts["module"], go_version=opts["go"] or migrate.DEFAULT_GO,
+                                 vendor=opts["vendor"])
     if opts["json"]:
         doc = result.to_json()
         doc["written"] = not opts["dry-run"]
@@ -76,6 +90,9 @@ def run(inv, opts, args) -> None:
     if opts["dry-run"]:
         inv.out.write("\nWould write go.mod:\n\n" + result.go_mod.decode())
         inv.out.write("\nWould write go.sum:\n\n" + result.go_sum.decode())
+        if result.vendor is not None:
+            inv.out.write(f"\nWould replace vendor/ ({len(result.vendor.files)} files), with vendor/modules.txt:\n\n"
+                          + result.vendor.modules_txt.decode())
         return
     migrate.write(project, result)
-    inv.out.write(NEXT_STEPS)
+    inv.out.write(NEXT_STEPS_VENDOR if result.vendor is not None else NEXT_STEPS)
