@@ -531,3 +531,15 @@ def test_unreachable_sources_named_in_one_error(ensured2, tmp_path):
     assert len(err.splitlines()) == 1, err
     assert "github.com/acme/gone1" in err and "github.com/acme/gone2" in err
     assert not (w.project / "go.mod").exists()
+
+
+def test_dry_run_and_next_steps_name_tools_go(ensured2, tmp_path):
+    """tools.go is shown by -dry-run and named among the files written."""
+    w = copy_world2(ensured2, tmp_path)
+    r = w.dep("migrate", "-vendor=false", "-dry-run")
+    assert r.returncode == 0, r.stderr
+    assert "\nWould write tools.go:\n\n" in r.stdout and "//go:build tools" in r.stdout
+    assert not (w.project / "tools.go").exists()
+    r = w.dep("migrate", "-vendor=false")
+    assert r.returncode == 0, r.stderr
+    assert "\nWrote go.mod, go.sum and tools.go. Next steps:\n" in r.stdout

@@ -46,7 +46,7 @@ def register(flags) -> None:
 
 
 NEXT_STEPS = """
-Wrote go.mod and go.sum. Next steps:
+Wrote {written}. Next steps:
   go mod verify              # the hashes match the modules the go command downloads
   go build -mod=mod ./...    # vendor/ is still dep's: build from the module cache
   go mod tidy                # should change nothing
@@ -54,7 +54,7 @@ Then remove Gopkg.toml, Gopkg.lock and dep's vendor/ (or run go mod vendor) and 
 """
 
 NEXT_STEPS_VENDOR = """
-Wrote go.mod, go.sum and vendor/ (dep's vendor/ replaced). Next steps:
+Wrote {written} (dep's vendor/ replaced). Next steps:
   go mod verify              # the hashes match the modules the go command downloads
   go build -mod=vendor ./... # builds from vendor/, no network
   go mod tidy                # should change nothing
@@ -90,9 +90,13 @@ def run(inv, opts, args) -> None:
     if opts["dry-run"]:
         inv.out.write("\nWould write go.mod:\n\n" + result.go_mod.decode())
         inv.out.write("\nWould write go.sum:\n\n" + result.go_sum.decode())
+        if result.tools_go:
+            inv.out.write(f"\nWould write {migrate.TOOLS_GO}:\n\n" + result.tools_go.decode())
         if result.vendor is not None:
             inv.out.write(f"\nWould replace vendor/ ({len(result.vendor.files)} files), with vendor/modules.txt:\n\n"
                           + result.vendor.modules_txt.decode())
         return
     migrate.write(project, result)
-    inv.out.write(NEXT_STEPS_VENDOR if result.vendor is not None else NEXT_STEPS)
+    written = ["go.mod", "go.sum"] + [migrate.TOOLS_GO] * bool(result.tools_go) + ["vendor/"] * (result.vendor is not None)
+    steps = NEXT_STEPS_VENDOR if result.vendor is not None else NEXT_STEPS
+    inv.out.write(steps.format(written=", ".join(written[:-1]) + " and " + written[-1]))
