@@ -22,22 +22,11 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import compile_sources, copy_into_gopath, tree_benchmark_args  # noqa: E402
-
-
-def timed(argv: list[str], cwd: str, env: dict) -> float:
-    t0 = time.perf_counter()
-    r = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    if r.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed in {cwd}:\n{r.stderr}")
-    return elapsed
+from common import compile_sources, copy_into_gopath, timed, tree_benchmark_args  # noqa: E402
 
 
 def main() -> None:

@@ -28,10 +28,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import DEP, compile_sources  # noqa: E402
+from common import DEP, compile_sources, timed  # noqa: E402
 
 PACKAGES = 12  # outside vendor/
 FILES_PER_PACKAGE = 5
@@ -95,15 +94,6 @@ def make_project(base: str) -> tuple[str, str]:
            f'package main\n\nimport (\n\t"{IMPORT}/legacy"\n\t"{IMPORT}/pkg0"\n)\n\n'
            "func main() {\n\t_ = legacy.F()\n\t_ = pkg0.F()\n}\n")
     return project, gopath
-
-
-def timed(argv: list[str], cwd: str, env: dict) -> float:
-    t0 = time.perf_counter()
-    r = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    if r.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed in {cwd}:\n{r.stderr}")
-    return elapsed
 
 
 def main() -> None:

@@ -57,3 +57,13 @@ def copy_into_gopath(tree: str, base: str) -> tuple[str, str]:
     project = os.path.join(gopath, "src", "github.com", "golang", "dep")
     shutil.copytree(tree, project, symlinks=True, ignore=shutil.ignore_patterns(".git"))
     return project, gopath
+
+
+def timed(argv: list[str], cwd: str, env: dict) -> float:
+    """Wall-clock seconds of one whole command; its failure ends the benchmark with its stderr."""
+    t0 = time.perf_counter()
+    r = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed in {cwd}:\n{r.stderr}")
+    return elapsed
