@@ -108,12 +108,7 @@ class World:
     # -- running dep
 
     def dep(self, *args, ok: bool | None = None) -> subprocess.CompletedProcess:
-        r = subprocess.run([sys.executable, "-m", "dep", *args], cwd=self.project, env=self.env,
-                           capture_output=True, text=True)
-        assert "Traceback" not in r.stderr, r.stderr
-        if ok is not None:
-            assert (r.returncode == 0) == ok, (r.returncode, r.stdout, r.stderr)
-        return r
+        return run_dep(self.project, self.env, *args, ok=ok)
 
     def popen(self, *args, code: str | None = None) -> subprocess.Popen:
         """dep (or ``python -c code``) as a running process in the project."""
@@ -160,6 +155,16 @@ class World:
 
     def leftovers(self) -> list[str]:
         return sorted(n for n in os.listdir(self.project) if n.startswith((".dep-txn-", ".vendor-new")))
+
+
+def run_dep(project, env: dict, *args, ok: bool | None = None) -> subprocess.CompletedProcess:
+    """``dep ARGS`` as a real process in ``project``: never a traceback; ``ok`` asserts the
+    exit status (True: 0, False: not 0, None: either)."""
+    r = subprocess.run([sys.executable, "-m", "dep", *args], cwd=project, env=env, capture_output=True, text=True)
+    assert "Traceback" not in r.stderr, r.stderr
+    if ok is not None:
+        assert (r.returncode == 0) == ok, (r.returncode, r.stdout, r.stderr)
+    return r
 
 
 def make_world(template, tmp_path) -> World:

@@ -17,10 +17,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
+from tests.e2e.ensure_world import run_dep
 from tests.gitrepos import git, make_repo
 from tests.gomod.conftest import find_go, go_env_for, run_go, write_git_rewrites
 
@@ -104,12 +104,7 @@ class World:
             self.env.pop(k, None)
 
     def dep(self, *args, ok: bool | None = True) -> subprocess.CompletedProcess:
-        r = subprocess.run([sys.executable, "-m", "dep", *args], cwd=self.project, env=self.env,
-                           capture_output=True, text=True)
-        assert "Traceback" not in r.stderr, r.stderr
-        if ok is not None:
-            assert (r.returncode == 0) == ok, (r.returncode, r.stdout, r.stderr)
-        return r
+        return run_dep(self.project, self.env, *args, ok=ok)
 
     def rev(self, name: str, what: str = "HEAD") -> str:
         return git(self.paths[name], "rev-parse", what + "^{commit}")
