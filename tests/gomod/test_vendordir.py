@@ -182,3 +182,16 @@ def test_go_mod_vendor_agrees(go_cmd, go_env, repos, tmp_path, main_go):
     assert got["modules.txt"].decode() == want["modules.txt"].decode()
     assert sorted(got) == sorted(want)
     assert got == want
+
+
+@pytest.mark.parametrize("rel", ["../escape.go", "a/../../b.go", "/abs/x.go", "a//b.go"])
+def test_write_refuses_paths_outside_vendor(tmp_path, rel):
+    from dep.gomod.vendordir import VendorTree
+    from dep.safepath import UnsafePathError
+
+    tree = VendorTree(files={rel: lambda: b"x"}, packages={}, modules_txt=b"")
+    dest = tmp_path / "stage" / "vendor"
+    dest.mkdir(parents=True)
+    with pytest.raises(UnsafePathError):
+        tree.write(str(dest))
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["stage", "vendor"]

@@ -79,8 +79,12 @@ class VendorTree:
     ambiguous: list = field(default_factory=list)
 
     def write(self, dest: str) -> None:
-        """Write the tree under ``dest`` (the new vendor/ directory), files mode 0666&~umask as go."""
+        """Write the tree under ``dest`` (the new vendor/ directory), files mode 0666&~umask as go.
+        Every path is checked again (``safepath``), whatever module paths and trees it came from."""
+        from dep.safepath import check_import_path
+
         for rel in sorted(self.files):
+            check_import_path(rel, "vendored file path")
             path = os.path.join(dest, *rel.split("/"))
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "wb") as f:
