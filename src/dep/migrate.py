@@ -276,7 +276,7 @@ def _strip_url(source: str) -> str:
 
 def _resolve(e: _Entry) -> None:
     """Module path and version of the locked revision, its go.mod and zip hash."""
-    from dep.gomod import modfile, modzip, pseudo
+    from dep.gomod import modfile
     from dep.gomod.dirhash import legacy_go_mod
     from dep.gomod.module import check_path, split_path_version
 
@@ -302,12 +302,7 @@ def _resolve(e: _Entry) -> None:
     else:
         e.sum_path = e.module
         e.code_root = name
-    try:
-        e.mv = pseudo.resolve_module_version(e.src, e.commit, e.sum_path, e.code_root)
-        e.h1 = modzip.h1_of_revision(e.src.path, e.mv.commit, e.sum_path, e.mv.version, e.mv.module_dir)
-    except DepError as err:
-        raise MigrateError(f"{name}: {err}") from None
-    e.version = e.mv.version
+    _resolve_at(e, e.src, e.commit, name)
     e.go_mod = e.mv.go_mod if e.mv.go_mod is not None else legacy_go_mod(e.sum_path)
     if e.mv.go_mod is not None:
         f = modfile.parse_gomod(e.mv.go_mod, f"{name}/go.mod", lax=True)
@@ -357,7 +352,7 @@ def _nested_modules(entries) -> list:
 
 
 def _resolve_nested(root: _Entry, d: str) -> _Entry:
-    from dep.gomod import modfile, modzip, pseudo
+    from dep.gomod import modfile
     from dep.gomod.module import split_path_version
 
     n = _Entry(root.lp, root.src)
@@ -374,12 +369,7 @@ def _resolve_nested(root: _Entry, d: str) -> _Entry:
         n.sum_path = root.code_root + "/" + d + suffix
     else:
         n.code_root, n.sum_path = root.name, n.module
-    try:
-        n.mv = pseudo.resolve_module_version(root.src, root.commit, n.sum_path, n.code_root)
-        n.h1 = modzip.h1_of_revision(root.src.path, n.mv.commit, n.sum_path, n.mv.version, n.mv.module_dir)
-    except DepError as err:
-        raise MigrateError(f"{root.name} ({d}/): {err}") from None
-    n.version = n.mv.version
+    _resolve_at(n, root.src, root.commit, f"{root.name} ({d}/)")
     n.go_mod = n.mv.go_mod or b""
     f = modfile.parse_gomod(n.go_mod, f"{n.module}/go.mod", lax=True)
     n.requires = [(r.path, r.version) for r in f.require]
@@ -390,6 +380,18 @@ def _resolve_nested(root: _Entry, d: str) -> _Entry:
         source=root.lp.source, replace_path=n.sum_path if root.lp.source else "", has_go_mod=True,
         module_dir=d)
     return n
+
+
+def _resolve_at(e: _Entry, src, commit: str, label: str) -> None:
+    """The module version the go command gives ``commit`` for ``e.sum_path``, and its zip hash."""
+    from dep.gomod import modzip, pseudo
+
+    try:
+        e.mv = pseudo.resolve_module_version(src, commit, e.sum_path, e.code_root)
+        e.h1 = modzip.h1_of_revision(src.path, e.mv.commit, e.sum_path, e.mv.version, e.mv.module_dir)
+    except DepError as err:
+        raise MigrateError(f"{label}: {err}") from None
+    e.version = e.mv.version
 
 
 def _check_imports(project, module_path: str, entries) -> set:
