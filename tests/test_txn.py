@@ -411,3 +411,19 @@ def test_stages_are_invisible_to_git(project):
     assert STAGE_PREFIX not in git(project, "status", "--porcelain", "--untracked-files=all")
     assert recover(str(project)) == []
     assert not [n for n in os.listdir(project) if n.startswith(STAGE_PREFIX)]
+
+
+def test_drop_vendor_removes_it_at_commit_and_keeps_it_on_failure(project):
+    before = snapshot(project)
+    with pytest.raises(RuntimeError):
+        with Transaction(str(project)) as txn:
+            txn.write_file("go.mod", "module x\n")
+            txn.drop_vendor()
+            raise RuntimeError("staging failed")
+    assert snapshot(project) == before
+    with Transaction(str(project)) as txn:
+        txn.write_file("go.mod", "module x\n")
+        txn.drop_vendor()
+        txn.commit()
+    assert not (project / "vendor").exists() and (project / "go.mod").read_text() == "module x\n"
+    assert not [n for n in os.listdir(project) if n.startswith(STAGE_PREFIX)]

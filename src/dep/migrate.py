@@ -96,11 +96,15 @@ class Migration:
     tools_go: bytes = b""                         # tools.go (go line below 1.24), else b""
     vendor: object = None                         # dep.gomod.vendordir.VendorTree, if vendoring
 
+    def written(self) -> dict[str, bytes]:
+        """The top-level files to write: go.mod, and go.sum and tools.go unless empty (the go
+        command writes no go.sum for a module that requires nothing)."""
+        files = {"go.mod": self.go_mod, "go.sum": self.go_sum, TOOLS_GO: self.tools_go}
+        return {name: data for name, data in files.items() if data or name == "go.mod"}
+
     def to_json(self) -> dict:
-        files = {"go.mod": self.go_mod.decode(), "go.sum": self.go_sum.decode()}
-        if self.tools_go:
-            files[TOOLS_GO] = self.tools_go.decode()
-        if self.vendor is not None:
+        files = {name: data.decode() for name, data in self.written().items()}
+        if self.vendor is not None and self.vendor.packages:
             files["vendor/modules.txt"] = self.vendor.modules_txt.decode()
         return {"module": self.module, "go": self.go, "tools": list(self.tools),
                 "projects": [p.to_json() for p in self.projects],
@@ -195,12 +199,13 @@ def write(project, migration: Migration) -> None:
     from dep.txn import Transaction
 
     with Transaction(project.abs_root) as txn:
-        txn.write_file("go.mod", migration.go_mod.decode())
-        txn.write_file("go.sum", migration.go_sum.decode())
-        if migration.tools_go:
-            txn.write_file(TOOLS_GO, migration.tools_go.decode())
-        if migration.vendor is not None:  # replaces dep's vendor/
-            migration.vendor.write(txn.vendor_dir)
+        for name, data in migration.written().items():
+            txn.write_file(name, data.decode())
+        if migration.vendor is not None:  # replaces dep's vendor/; go mod vendor writes none when
+            if migration.vendor.packages:  # there is nothing to vendor
+                migration.vendor.write(txn.vendor_dir)
+            else:
+                txn.drop_vendor()
         txn.commit()
 
 

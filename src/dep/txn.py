@@ -323,6 +323,7 @@ class Transaction:
         self._name = os.path.basename(self.stage)
         self._files: list[str] = []
         self._vendor = False
+        self._drop_vendor = False
         self._keep: list[str] = []
         self._steps: list[tuple[str, str]] = []
         self._journal = None
@@ -353,6 +354,10 @@ class Transaction:
             os.makedirs(path, exist_ok=True)
             self._vendor = True
         return path
+
+    def drop_vendor(self) -> None:
+        """Remove vendor/ at commit time (moved into the stage, so a failure puts it back)."""
+        self._drop_vendor = True
 
     def keep_vendored(self, relpath: str) -> None:
         """Carry ``vendor/<relpath>`` over unchanged (moved, not copied, at commit time)."""
@@ -399,6 +404,8 @@ class Transaction:
             if os.path.lexists(os.path.join(self.root, "vendor")):
                 self._rename("vendor", f"{stage}/previous/vendor")
             self._rename(f"{stage}/vendor", "vendor")
+        elif self._drop_vendor and os.path.lexists(os.path.join(self.root, "vendor")):
+            self._rename("vendor", f"{stage}/previous/vendor")
         for name in self._files:
             if os.path.lexists(os.path.join(self.root, name)):
                 self._rename(name, f"{stage}/previous/{name}")

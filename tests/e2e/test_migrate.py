@@ -538,3 +538,30 @@ def test_dry_run_and_next_steps_name_tools_go(ensured2, tmp_path):
     r = w.dep("migrate", "-vendor=false")
     assert r.returncode == 0, r.stderr
     assert "\nWrote go.mod, go.sum and tools.go. Next steps:\n" in r.stdout
+
+
+def test_nothing_to_vendor_leaves_no_vendor_dir_and_no_go_sum(tmp_path):
+    """A project that imports only the standard library: go mod vendor writes no vendor/
+    and the go command no go.sum, so neither does migrate (dep's empty vendor/ goes)."""
+    gopath = tmp_path / "gopath"
+    project = gopath / "src/example.com/app"
+    project.mkdir(parents=True)
+    (project / "main.go").write_text('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println() }\n')
+    env = dict(os.environ, GOPATH=str(gopath), PWD=str(project), DEPCACHEDIR=str(tmp_path / "cache"),
+               GIT_CONFIG_GLOBAL=os.devnull, GO111MODULE="off", GOFLAGS="")
+    (tmp_path / "cache").mkdir()
+    run_dep(project, env, "init", "-no-examples", ok=True)
+    assert (project / "vendor").is_dir()
+    r = run_dep(project, env, "migrate", ok=True)
+    assert "nothing to vendor, so vendor/ is gone" in r.stdout
+    assert sorted(os.listdir(project)) == ["Gopkg.lock", "Gopkg.toml", "go.mod", "main.go"]
+    go = find_go()
+    if go is None:
+        pytest.skip("no go command")
+    genv = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="-mod=mod", GOPROXY="off", GOPATH=str(tmp_path / "gp"),
+                GOCACHE=str(tmp_path / "gocache"))
+    before = sorted(os.listdir(project)), (project / "go.mod").read_bytes()
+    for args in (["mod", "tidy"], ["mod", "vendor"], ["build", "-o", os.devnull, "."]):
+        r = subprocess.run([go, *args], cwd=project, env=genv, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    assert (sorted(os.listdir(project)), (project / "go.mod").read_bytes()) == before

@@ -62,6 +62,14 @@ Wrote {written} (dep's vendor/ replaced). Next steps:
 Then remove Gopkg.toml and Gopkg.lock and commit.
 """
 
+NEXT_STEPS_NOTHING_VENDORED = """
+Wrote {written}; nothing to vendor, so vendor/ is gone, as go mod vendor leaves it. Next steps:
+  go mod verify              # the hashes match the modules the go command downloads
+  go build ./...             # no dependencies to download
+  go mod tidy                # should change nothing
+Then remove Gopkg.toml and Gopkg.lock and commit.
+"""
+
 
 def run(inv, opts, args) -> None:
     if opts["examples"]:
@@ -88,15 +96,18 @@ def run(inv, opts, args) -> None:
         return
     inv.out.write(result.report(inv.verbose))
     if opts["dry-run"]:
-        inv.out.write("\nWould write go.mod:\n\n" + result.go_mod.decode())
-        inv.out.write("\nWould write go.sum:\n\n" + result.go_sum.decode())
-        if result.tools_go:
-            inv.out.write(f"\nWould write {migrate.TOOLS_GO}:\n\n" + result.tools_go.decode())
-        if result.vendor is not None:
+        for name, data in result.written().items():
+            inv.out.write(f"\nWould write {name}:\n\n" + data.decode())
+        if result.vendor is not None and result.vendor.packages:
             inv.out.write(f"\nWould replace vendor/ ({len(result.vendor.files)} files), with vendor/modules.txt:\n\n"
                           + result.vendor.modules_txt.decode())
         return
     migrate.write(project, result)
-    written = ["go.mod", "go.sum"] + [migrate.TOOLS_GO] * bool(result.tools_go) + ["vendor/"] * (result.vendor is not None)
-    steps = NEXT_STEPS_VENDOR if result.vendor is not None else NEXT_STEPS
-    inv.out.write(steps.format(written=", ".join(written[:-1]) + " and " + written[-1]))
+    vendored = result.vendor is not None and bool(result.vendor.packages)
+    written = [*result.written(), *["vendor/"] * vendored]
+    if vendored:
+        steps = NEXT_STEPS_VENDOR
+    else:
+        steps = NEXT_STEPS if result.vendor is None else NEXT_STEPS_NOTHING_VENDORED
+    text = written[0] if len(written) == 1 else ", ".join(written[:-1]) + " and " + written[-1]
+    inv.out.write(steps.format(written=text))
