@@ -2126,12 +2126,17 @@ def walk_packages(tree: PackageTree, root_node, root_path: str, scan, read) -> N
     import_root = tree.import_root
     root_is_slash = root_path == "/"
 
-    def walk(node, dir_path: str, rel: str, ip: str, glob_meta: bool) -> None:
+    # depth first, in name order, with a stack rather than recursion: a repository's
+    # directories may nest deeper than Python's recursion limit
+    stack = [(root_node, root_path, "", _go_join(import_root, ""), _glob_has_meta(os.fsencode(root_path)))]
+    while stack:
+        node, dir_path, rel, ip, glob_meta = stack.pop()
         found = scan(node, dir_path, glob_meta)
         if found is None:
-            return
+            continue
         go_files, subdirs = found
         packages[ip] = _package_or_error(dir_path, ip, import_root, go_files, read)
+        children = []
         for name, child in subdirs:
             if name in _SKIP_DIRS:
                 continue
@@ -2140,6 +2145,6 @@ def walk_packages(tree: PackageTree, root_node, root_path: str, scan, read) -> N
                 child_ip = _go_join(import_root, child_rel if root_is_slash else "/" + child_rel)
             else:
                 child_ip = ip + "/" + name  # ip is clean and name is one plain element
-            walk(child, os.path.join(dir_path, name), child_rel, child_ip, glob_meta or _has_glob_meta(name))
-
-    walk(root_node, root_path, "", _go_join(import_root, ""), _glob_has_meta(os.fsencode(root_path)))
+            children.append((child, os.path.join(dir_path, name), child_rel, child_ip,
+                             glob_meta or _has_glob_meta(name)))
+        stack.extend(reversed(children))

@@ -494,13 +494,20 @@ class Revision:
 
     def walk(self, tree_sha: bytes, prefix: str = "") -> Iterator[File]:
         """Every non-directory entry below a tree in git's (= git archive's) order;
-        gitlinks dropped, as git archive makes them directory entries."""
-        for entry in self.store[tree_sha].iteritems():
-            name = prefix + entry.path.decode("utf-8", "surrogateescape")
-            if stat.S_ISDIR(entry.mode):
-                yield from self.walk(entry.sha, name + "/")
-            elif entry.mode != _GITLINK:
-                yield self.file(name, entry.mode, entry.sha)
+        gitlinks dropped, as git archive makes them directory entries. A stack of open
+        trees rather than recursion: a repository may nest directories thousands deep."""
+        stack = [(iter(self.store[tree_sha].iteritems()), prefix)]
+        while stack:
+            entries, base = stack[-1]
+            for entry in entries:
+                name = base + entry.path.decode("utf-8", "surrogateescape")
+                if stat.S_ISDIR(entry.mode):
+                    stack.append((iter(self.store[entry.sha].iteritems()), name + "/"))
+                    break
+                if entry.mode != _GITLINK:
+                    yield self.file(name, entry.mode, entry.sha)
+            else:
+                stack.pop()
 
 
 def _subdir(subdir: str) -> str:
