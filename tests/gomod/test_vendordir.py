@@ -195,3 +195,9 @@ def test_write_refuses_paths_outside_vendor(tmp_path, rel):
     with pytest.raises(UnsafePathError):
         tree.write(str(dest))
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["stage", "vendor"]
+
+
+@pytest.mark.parametrize("expr", ["!" * 5000 + "x", "(" * 5000 + "x" + ")" * 5000])
+def test_a_build_line_nested_thousands_deep_is_a_typed_error(expr):
+    with pytest.raises(vendordir.VendorError, match="nested too deeply"):
+        should_build(f"//go:build {expr}\n\npackage a\n".encode())

@@ -137,7 +137,10 @@ def _eval_expr(text: str) -> bool:
             return tag(toks[pos - 1], prefer)
         return True
 
-    return or_(True)
+    try:
+        return or_(True)
+    except RecursionError:  # "!!!!…" or "((((…" thousands deep, in a dependency's file
+        raise VendorError(f"a //go:build line is nested too deeply to evaluate: {text[:40]}…") from None
 
 
 def _plus_build_ok(line: str) -> bool:
