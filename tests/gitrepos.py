@@ -34,7 +34,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["GIT_ENV", "Exec", "Link", "Repo", "git", "make_repo", "commit", "add_submodule"]
+__all__ = ["GIT_ENV", "Exec", "Link", "Repo", "git", "make_repo", "commit", "add_submodule", "commit_deep_tree"]
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Dep Test",
@@ -169,3 +169,37 @@ def add_submodule(path, sub_path: str, url: str, sha: str, *, branch: str | None
     ``url`` (relative URLs such as ``../sub`` allowed); returns the new commit id."""
     return commit(path, None, branch=branch, tag=tag, message=message or f"add {sub_path}",
                   submodules={sub_path: (url, sha)})
+
+
+def commit_deep_tree(repo: Repo, depth: int, leaf: bytes) -> str:
+    """A commit (branch ``deep``) on top of ``repo``'s last one adding ``d/d/…/d/x.go`` (``depth`` + 1 levels of
+    ``d``) holding ``leaf``, built from tree objects: no file system takes a path that deep."""
+    from dulwich.objects import Blob, Commit, Tree
+    from dulwich.repo import Repo as DulwichRepo
+
+    with DulwichRepo(repo.path) as r:
+        store = r.object_store
+        blob = Blob.from_string(leaf)
+        store.add_object(blob)
+        inner = Tree()
+        inner.add(b"x.go", 0o100644, blob.id)
+        store.add_object(inner)
+        for _ in range(depth):
+            outer = Tree()
+            outer.add(b"d", 0o040000, inner.id)
+            store.add_object(outer)
+            inner = outer
+        top = Tree()
+        for entry in store[r[repo.commits[-1].encode()].tree].iteritems():
+            top.add(entry.path, entry.mode, entry.sha)
+        top.add(b"d", 0o040000, inner.id)
+        store.add_object(top)
+        c = Commit()
+        c.tree, c.parents = top.id, [repo.commits[-1].encode()]
+        c.author = c.committer = b"t <t@t>"
+        c.author_time = c.commit_time = 1577836800
+        c.author_timezone = c.commit_timezone = 0
+        c.message = b"deep\n"
+        store.add_object(c)
+        r.refs[b"refs/heads/deep"] = c.id  # reachable, so a fetch brings it
+    return c.id.decode()

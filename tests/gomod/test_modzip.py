@@ -20,7 +20,7 @@ from dep.gomod import modzip
 from dep.gomod.dirhash import hash1, hash_go_mod, legacy_go_mod
 from dep.gomod.modzip import (File, InvalidModuleFilesError, ModZipError, check_file_path,
                               go_mod_lang, is_vendored_package)
-from tests.gitrepos import Exec, Link, commit, make_repo
+from tests.gitrepos import Exec, Link, commit, commit_deep_tree, make_repo
 from tests.gomod.conftest import run_go
 
 
@@ -347,39 +347,11 @@ def test_packed_and_deltified_objects(tmp_path):
 
 
 def test_a_tree_nested_thousands_deep_is_walked_without_recursion(tmp_path):
-    """Python's recursion limit is about a thousand frames; a repository can nest deeper
-    (built from tree objects: no file system takes such a path)."""
-    from dulwich.objects import Blob, Commit, Tree
-    from dulwich.repo import Repo
-
+    """Python's recursion limit is about a thousand frames; a repository can nest deeper."""
     from dep.gomod.modzip import Revision, revision_files
 
     repo = make_repo(tmp_path / "deep", [{"files": {"go.mod": "module example.com/deep\n"}}])
-    with Repo(repo.path) as r:
-        store = r.object_store
-        blob = Blob.from_string(b"package x\n")
-        store.add_object(blob)
-        inner = Tree()
-        inner.add(b"x.go", 0o100644, blob.id)
-        store.add_object(inner)
-        for _ in range(1500):
-            outer = Tree()
-            outer.add(b"d", 0o040000, inner.id)
-            store.add_object(outer)
-            inner = outer
-        root = store[r[repo.commits[-1].encode()].tree]
-        top = Tree()
-        for entry in root.iteritems():
-            top.add(entry.path, entry.mode, entry.sha)
-        top.add(b"d", 0o040000, inner.id)
-        store.add_object(top)
-        c = Commit()
-        c.tree, c.parents = top.id, [repo.commits[-1].encode()]
-        c.author = c.committer = b"t <t@t>"
-        c.author_time = c.commit_time = 1577836800
-        c.author_timezone = c.commit_timezone = 0
-        c.message = b"deep\n"
-        store.add_object(c)
-    with Revision(repo.path, c.id.decode()) as rev:
-        names = sorted(f.name for f in revision_files(rev))
+    rev = commit_deep_tree(repo, 1500, b"package x\n")
+    with Revision(repo.path, rev) as r:
+        names = sorted(f.name for f in revision_files(r))
     assert names == ["/".join(["d"] * 1501) + "/x.go", "go.mod"]

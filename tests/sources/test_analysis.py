@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for gitrepos
 
-from gitrepos import Link, add_submodule, git, make_repo  # noqa: E402
+from gitrepos import Link, add_submodule, commit_deep_tree, git, make_repo  # noqa: E402
 
 from dep.errors import DepError  # noqa: E402
 from dep.pkgtree import PackageError, PackageOrErr, PackageTree, list_packages  # noqa: E402
@@ -235,40 +235,13 @@ def test_refused_names_fail_as_the_export_does(tmp_path):
 
 
 def test_directories_nested_past_the_recursion_limit_are_analysed(tmp_path):
-    """A tree 1,500 directories deep (built from tree objects: no file system path is that
-    long) is analysed, not a RecursionError."""
-    from dulwich.objects import Blob, Commit, Tree
-    from dulwich.repo import Repo
-
+    """A tree 1,500 directories deep (possible in tree objects, never on disk) is analysed,
+    not a RecursionError."""
     from dep.sources.git import GitSource
 
     up = make_repo(tmp_path / "up", [{"files": {"a.go": "package a\n"}}])
-    with Repo(up.path) as r:
-        store = r.object_store
-        blob = Blob.from_string(b'package x\n\nimport "fmt"\n')
-        store.add_object(blob)
-        inner = Tree()
-        inner.add(b"x.go", 0o100644, blob.id)
-        store.add_object(inner)
-        for _ in range(1500):
-            outer = Tree()
-            outer.add(b"d", 0o040000, inner.id)
-            store.add_object(outer)
-            inner = outer
-        top = Tree()
-        for entry in store[r[up.commits[-1].encode()].tree].iteritems():
-            top.add(entry.path, entry.mode, entry.sha)
-        top.add(b"d", 0o040000, inner.id)
-        store.add_object(top)
-        c = Commit()
-        c.tree, c.parents = top.id, [up.commits[-1].encode()]
-        c.author = c.committer = b"t <t@t>"
-        c.author_time = c.commit_time = 1577836800
-        c.author_timezone = c.commit_timezone = 0
-        c.message = b"deep\n"
-        store.add_object(c)
-        r.refs[b"refs/heads/deep"] = c.id
-    tree = GitSource(up.url, str(tmp_path / "cache")).package_tree(c.id.decode(), "example.com/up")
+    rev = commit_deep_tree(up, 1500, b'package x\n\nimport "fmt"\n')
+    tree = GitSource(up.url, str(tmp_path / "cache")).package_tree(rev, "example.com/up")
     deepest = "example.com/up/" + "/".join(["d"] * 1501)
     assert tree.packages[deepest].package.imports == ("fmt",)
     assert len(tree.packages) == 1502
