@@ -34,8 +34,9 @@ from dep.sources.deduce import DeduceError, GoURL, _q
 from dep.sources.netrc import NetrcEntry, basic_auth_header, go_fields, read_netrc
 
 __all__ = [
-    "DEFAULT_TIMEOUT", "MAX_PAGE", "Discoverer", "Discovery", "MetaImport", "MetadataError",
-    "discover", "get_metadata", "parse_meta_go_imports", "proxy_for_url",
+    "DEFAULT_TIMEOUT", "MAX_PAGE", "Deadline", "Discoverer", "Discovery", "MetaImport",
+    "MetadataError", "TransportError", "discover", "get_metadata", "open_url",
+    "parse_meta_go_imports", "proxy_for_url", "total_timeout",
 ]
 
 DEFAULT_TIMEOUT = 60.0  # seconds per request, in total; DEPDISCOVERYTIMEOUT overrides it
@@ -642,7 +643,8 @@ class _Transport(Exception):
     """A request that got no response at all (so the next scheme is tried)."""
 
 
-def _opener_handlers(env: Mapping[str, str] | None, deadline: _Deadline):
+def _opener_handlers(env: Mapping[str, str] | None, deadline: Deadline,
+                     secure_redirects: bool = False):
     import base64
     import urllib.error
     import urllib.request
@@ -693,6 +695,9 @@ def _opener_handlers(env: Mapping[str, str] | None, deadline: _Deadline):
             if via >= 10:
                 raise urllib.error.URLError("stopped after 10 redirects")
             initial = getattr(req, "go_initial", req.full_url)
+            if secure_redirects and scheme != "https" and initial.startswith("https:"):
+                raise urllib.error.URLError(f"redirected from secure URL {req.full_url} "
+                                            f"to insecure URL {target}")
             new = urllib.request.Request(target, method="GET")
             new.add_header("User-Agent", _USER_AGENT)
             auth = req.get_header("Authorization")
@@ -734,7 +739,7 @@ def _connection_class(tls: bool):
     class Conn(http.client.HTTPConnection):
         default_port = http.client.HTTPS_PORT if tls else http.client.HTTP_PORT
 
-        def __init__(self, *args, deadline: _Deadline, **kwargs) -> None:
+        def __init__(self, *args, deadline: Deadline, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             self._create_connection = lambda *a, **k: deadline.watch(socket.create_connection(*a, **k))
 
@@ -755,7 +760,7 @@ def _shutdown(sock) -> None:
         pass
 
 
-class _Deadline:
+class Deadline:
     """The total time one request may take. A socket timeout only bounds each read, so a
     server sending a byte every few seconds could hold discovery (and the source manager's
     lock) for ever; when the deadline passes, every socket of the request is shut down,
@@ -799,7 +804,7 @@ class _Deadline:
                 f"(the limit per request; set DEPDISCOVERYTIMEOUT to change it)")
 
 
-def _total_timeout(env: Mapping[str, str] | None) -> float:
+def total_timeout(env: Mapping[str, str] | None) -> float:
     """DEPDISCOVERYTIMEOUT (seconds, > 0) when set and valid, else DEFAULT_TIMEOUT."""
     import math
     import os
@@ -826,12 +831,39 @@ def _same_or_subdomain(sub: str, parent: str) -> bool:
     return sub == parent or (sub.endswith(parent) and sub[-len(parent) - 1] == ".")
 
 
-def _open(scheme: str, path: str, *, deadline: _Deadline, netrc: list[NetrcEntry],
-          env: Mapping[str, str] | None):
-    """doFetchMetadata: the response, whatever its status; _Transport if there is none."""
+class TransportError(Exception):
+    """A request that got no response at all; the text is the one-line reason."""
+
+
+def open_url(url: str, *, deadline: Deadline, auth: str | None = None,
+             env: Mapping[str, str] | None = None, secure_redirects: bool = False):
+    """GET ``url`` through dep's HTTP stack (proxies from the environment, Go's redirect rules,
+    ``deadline`` shutting the sockets down): the response whatever its status, else
+    TransportError. ``secure_redirects`` refuses a redirect from https to http, as the go
+    command's module fetches do."""
     import urllib.error
     import urllib.request
 
+    try:
+        req = urllib.request.Request(url, method="GET")  # ValueError for a host like "a[b"
+        req.add_header("User-Agent", _USER_AGENT)
+        if auth:
+            req.add_header("Authorization", auth)
+        handlers = _opener_handlers(env, deadline, secure_redirects)
+        return urllib.request.build_opener(*handlers).open(req, timeout=deadline.seconds)
+    except urllib.error.HTTPError as resp:
+        return resp
+    except urllib.error.URLError as exc:
+        reason = exc.reason if isinstance(exc.reason, BaseException) else None
+        why = _describe(reason) if reason is not None else " ".join(str(exc.reason).split())
+        raise TransportError(deadline.message() if deadline.expired else why) from None
+    except Exception as exc:  # http.client errors, ValueError for odd hosts, ...
+        raise TransportError(deadline.message() if deadline.expired else _describe(exc)) from None
+
+
+def _open(scheme: str, path: str, *, deadline: Deadline, netrc: list[NetrcEntry],
+          env: Mapping[str, str] | None):
+    """doFetchMetadata: the response, whatever its status; _Transport if there is none."""
     raw = f"{scheme}://{path}?go-get=1"
     try:
         u = GoURL.parse(raw)
@@ -839,23 +871,9 @@ def _open(scheme: str, path: str, *, deadline: _Deadline, netrc: list[NetrcEntry
         raise _Transport(f"unable to build HTTP request for URL {_q(raw)}: {exc}") from None
     url = str(u)
     try:
-        req = urllib.request.Request(url, method="GET")  # ValueError for a host like "a[b"
-        req.add_header("User-Agent", _USER_AGENT)
-        auth = basic_auth_header(u.host, netrc)
-        if auth:
-            req.add_header("Authorization", auth)
-        opener = urllib.request.build_opener(*_opener_handlers(env, deadline))
-        return opener.open(req, timeout=deadline.seconds)
-    except urllib.error.HTTPError as resp:
-        return resp  # status codes are not checked: the body is parsed all the same
-    except urllib.error.URLError as exc:
-        reason = exc.reason if isinstance(exc.reason, BaseException) else None
-        why = _describe(reason) if reason is not None else " ".join(str(exc.reason).split())
-        why = deadline.message() if deadline.expired else why
-        raise _Transport(f"failed HTTP request to URL {_q(raw)}: Get {_q(url)}: {why}") from None
-    except Exception as exc:  # http.client errors, ValueError for odd hosts, ...
-        why = deadline.message() if deadline.expired else _describe(exc)
-        raise _Transport(f"failed HTTP request to URL {_q(raw)}: Get {_q(url)}: {why}") from None
+        return open_url(url, deadline=deadline, auth=basic_auth_header(u.host, netrc), env=env)
+    except TransportError as exc:
+        raise _Transport(f"failed HTTP request to URL {_q(raw)}: Get {_q(url)}: {exc}") from None
 
 
 class _PageError(Exception):
@@ -866,7 +884,7 @@ def _fetch(scheme: str, path: str, *, seconds: float, netrc: list[NetrcEntry],
            env: Mapping[str, str] | None) -> list[MetaImport]:
     """One request, within ``seconds`` in all: the page's go-import entries, read from at
     most MAX_PAGE bytes of it. _Transport when there is no response."""
-    deadline = _Deadline(seconds)
+    deadline = Deadline(seconds)
     try:
         resp = _open(scheme, path, deadline=deadline, netrc=netrc, env=env)
         left = MAX_PAGE
@@ -906,7 +924,7 @@ def get_metadata(path: str, scheme: str = "", *, timeout: float | None = None,
     dep prints after ``unable to read metadata: ``.
     """
     netrc = read_netrc(env) if netrc is None else netrc
-    seconds = _total_timeout(env) if timeout is None else timeout
+    seconds = total_timeout(env) if timeout is None else timeout
     try:
         if scheme == "http":
             imports = _fetch("http", path, seconds=seconds, netrc=netrc, env=env)
