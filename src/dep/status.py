@@ -64,10 +64,11 @@ def _detail_version(v, revision: str = "") -> dict:
 class ProjectStatus:
     """One locked project's row (dep's BasicStatus and DetailStatus)."""
 
-    __slots__ = ("lp", "constraint", "latest", "has_override", "has_error", "children")
+    __slots__ = ("lp", "constraint", "latest", "has_override", "has_error", "children", "served_by")
 
     def __init__(self, lp: LockedProject) -> None:
         self.lp = lp
+        self.served_by: str | None = None  # the mirror or proxy that served it, if any
         self.constraint = None
         self.latest = None
         self.has_override = False
@@ -231,6 +232,7 @@ def collect(project: Project, sm, *, with_children: bool = False, log=lambda lin
                 st.latest = _latest(st, sm.list_versions(_ident(lp)))
             except DepError as e:
                 st.has_error, version_error = True, e
+        st.served_by = sm.served_by(_ident(lp))
         return st, package_error, version_error
 
     results = sm.run_parallel(projects, check)
@@ -400,8 +402,21 @@ def _omit_empty(fields: dict) -> dict:
 
 
 def _basic_json(st: ProjectStatus) -> dict:
-    return {"ProjectRoot": st.root, "Constraint": st.constraint_text(), "Version": format_version(st.lp.version),
-            "Revision": st.lp.revision, "Latest": st.latest_text(short=False), "PackageCount": len(st.lp.packages)}
+    return _served({"ProjectRoot": st.root, "Constraint": st.constraint_text(),
+                    "Version": format_version(st.lp.version), "Revision": st.lp.revision,
+                    "Latest": st.latest_text(short=False), "PackageCount": len(st.lp.packages)}, st)
+
+
+def _served(fields: dict, st: ProjectStatus) -> dict:
+    """dep's JSON fields, plus ``ServedBy`` only when a mirror or proxy served the project."""
+    if st.served_by:
+        fields["ServedBy"] = st.served_by
+    return fields
+
+
+def served_lines(result: StatusResult) -> list[str]:
+    """For -v: one line per project a mirror or proxy served (none when nothing was)."""
+    return [f"{st.root}: served by {st.served_by}" for st in result.rows or () if st.served_by]
 
 
 def _detail_fields(st: ProjectStatus) -> dict:
@@ -447,7 +462,7 @@ def render(out: Output, project: Project, result: StatusResult) -> str:
             fields["Locked"], fields["Latest"] = _omit_empty(fields["Locked"]), _omit_empty(fields["Latest"])
             if not fields["Source"]:
                 del fields["Source"]
-            projects.append(fields)
+            projects.append(_served(fields, st))
         return _json({"Projects": projects, "Metadata": _metadata(project)}) + "\n"
     if out.kind == "json":
         return _json([_basic_json(st) for st in rows]) + "\n"

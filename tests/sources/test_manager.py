@@ -74,8 +74,11 @@ def test_every_candidate_url_tried_is_reported(tmp_path, mirrors):
         sm.list_versions(ProjectIdentifier("github.com/acme/missing"))
     lines = str(e.value).split("\n")
     assert lines[0] == "unable to reach a source for github.com/acme/missing:"
-    assert [line.split(" ")[0] for line in lines[1:]] == ["\t(1)", "\t(2)", "\t(3)", "\t(4)"]
+    assert [line.split(" ")[0] for line in lines[1:5]] == ["\t(1)", "\t(2)", "\t(3)", "\t(4)"]
     assert "https://github.com/acme/missing" in lines[1]
+    # with no GOPROXY configured, the last line says a module proxy may still serve it
+    assert lines[5:] == ["\t(a Go module proxy may still serve it: set GOPROXY, e.g. "
+                         "GOPROXY=https://proxy.golang.org; see docs/proxy.md)"]
 
 
 def test_branches_are_listed_with_the_default_marked(tmp_path, mirrors):

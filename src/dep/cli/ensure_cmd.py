@@ -22,6 +22,7 @@ def register(flags) -> None:
     flags.bool("vendor-only", "populate vendor/ from Gopkg.lock without updating it first")
     flags.bool("no-vendor", "update Gopkg.lock (if needed), but do not update vendor/")
     flags.bool("dry-run", "only report the changes that would be made")
+    flags.bool("offline", "use only the cache: no network (also DEPOFFLINE=1)")
 
 
 EXAMPLES = """
@@ -64,7 +65,7 @@ def run(inv, opts, args) -> None:
     project = load(inv)
     dry_run, no_vendor = opts["dry-run"], opts["no-vendor"]
     log = (lambda line: inv.err.write(line + "\n")) if inv.verbose else None
-    with source_manager(inv, project) as sm:
+    with source_manager(inv, project, offline=opts["offline"]) as sm:
         ensure.validate_project_roots(project, sm)
         if opts["vendor-only"]:
             if args:

@@ -22,6 +22,7 @@ def register(flags) -> None:
     flags.bool("no-examples", "don't include example in Gopkg.toml")
     flags.bool("skip-tools", "skip importing configuration from other dependency managers")
     flags.bool("gopath", "search in GOPATH for dependencies")
+    flags.bool("offline", "use only the cache: no network (also DEPOFFLINE=1)")
 
 
 def run(inv, opts, args) -> None:
@@ -38,7 +39,7 @@ def run(inv, opts, args) -> None:
     def line(stream):
         return lambda text: stream.write(text if text.endswith("\n") else text + "\n")
 
-    with source_manager(inv, project) as sm:
+    with source_manager(inv, project, offline=opts["offline"]) as sm:
         try:
             run_init(project, sm, examples=not opts["no-examples"], skip_tools=opts["skip-tools"],
                      gopath=opts["gopath"], verbose=inv.verbose, note=line(inv.err), out=line(inv.out))

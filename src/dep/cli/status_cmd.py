@@ -61,6 +61,7 @@ def register(flags) -> None:
     flags.bool("examples", "print detailed usage examples")
     flags.bool("detail", "include more detail in the chosen format")
     flags.string("out", "path to a file to which to write the output. Blank value will be ignored")
+    flags.bool("offline", "use only the cache: no network (also DEPOFFLINE=1)")
 
 
 def _validate(opts) -> bool:
@@ -111,7 +112,7 @@ def run(inv, opts, args) -> None:
     recover(inv)
     project = load(inv)
     log = (lambda line: inv.err.write(line + "\n")) if inv.verbose else (lambda line: None)
-    with source_manager(inv, project, progress=not inv.verbose) as sm:
+    with source_manager(inv, project, progress=not inv.verbose, offline=opts["offline"]) as sm:
         validate_project_roots(project, sm)
         if opts["missing"]:
             raise DepError("not implemented")
@@ -122,7 +123,13 @@ def run(inv, opts, args) -> None:
             _old(inv, out, project, sm, log)
             return
         result = status.collect(project, sm, with_children=out.kind == "dot", log=log)
+        if not inv.verbose:  # LATEST from a module proxy's listing: semver tags only (-v says more)
+            for note in sm.proxy_notes()[0]:
+                inv.err.write(f"({note})\n")
     _warn_packages(inv, project)
+    if inv.verbose:
+        for line in status.served_lines(result):
+            log(line)
     text = status.render(out, project, result)
     if result.failed_update and not inv.verbose:
         inv.out.write(status.unknown_note(result.unknown) + "\n")

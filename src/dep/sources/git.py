@@ -481,8 +481,9 @@ class GitSource(VCSSource):
     vcs = "git"
 
     def __init__(self, url: str, cachedir: str, *, name: str | None = None,
-                 metadata: MetadataCache | None = None, gopkgin: tuple[int, bool] | None = None) -> None:
-        super().__init__(url, cachedir, name=name, metadata=metadata)
+                 metadata: MetadataCache | None = None, gopkgin: tuple[int, bool] | None = None,
+                 offline=None) -> None:
+        super().__init__(url, cachedir, name=name, metadata=metadata, offline=offline)
         self.gitdir = os.path.join(self.path, ".git")
         self.gopkgin = gopkgin
         self._verified = False
@@ -565,13 +566,15 @@ class GitSource(VCSSource):
         return True
 
     def _list_versions(self, upstream: bool | None) -> list:
-        if upstream is False or (self._fetched and self.exists_locally()):
+        if upstream is False or self.offline is not None or (self._fetched and self.exists_locally()):
             if not self.exists_locally():
+                if self.offline is not None:
+                    raise self.offline.miss(self.name, "no clone")
                 raise self._list_error("no local copy of the repository")
             try:
                 return self._filtered(self._list_local())
             except _Corrupt:
-                if upstream is False:
+                if upstream is False or self.offline is not None:
                     raise self._list_error("the local copy of the repository is damaged") from None
                 self._discard_local()
         self._count("ls-remote")
@@ -617,6 +620,8 @@ class GitSource(VCSSource):
         """Clone into the cache on first use, else fetch every branch and tag (pruning).
         The listing cache is refreshed from what was fetched."""
         with self._lock:
+            if self._fetch_offline():
+                return
             done = False
             if self.exists_locally():
                 try:
@@ -850,6 +855,8 @@ class GitSource(VCSSource):
             if sha is None and not self._fetched:
                 self.fetch()
                 sha = self._local_commit(rev)
+            if sha is None and self.offline is not None:
+                self._offline_revision(rev)
             if sha is None and _HEX40_STR.match(rev):
                 # not advertised by any ref: ask for it directly (servers may allow it)
                 from dulwich.repo import Repo
@@ -1092,7 +1099,7 @@ class GitSource(VCSSource):
                                                  "'always' in your git config")
                     continue
                 budget[0] -= 1
-                sub = _submodule_source(url, self.cachedir, self.metadata)
+                sub = _submodule_source(url, self.cachedir, self.metadata, self.offline)
                 sub_only = None if only is None else (lambda p, _r=rel, _o=only: _o(_r + "/" + p))
                 try:
                     if sub._export(sha.decode("ascii"), os.fsdecode(subdir), sub_only, depth + 1, budget):
@@ -1450,11 +1457,11 @@ def _join_submodule_url(base: str, url: str) -> str:
     return remote + (":" if colonsep else "/") + url
 
 
-def _submodule_source(url: str, cachedir: str, metadata: MetadataCache | None) -> GitSource:
-    key = (cachedir, url, id(metadata))
+def _submodule_source(url: str, cachedir: str, metadata: MetadataCache | None, offline=None) -> GitSource:
+    key = (cachedir, url, id(metadata), id(offline))
     with _SUBMODULE_LOCK:
         src = _SUBMODULE_SOURCES.get(key)
         if src is None:
-            src = GitSource(url, cachedir, metadata=metadata)
+            src = GitSource(url, cachedir, metadata=metadata, offline=offline)
             _SUBMODULE_SOURCES[key] = src
         return src

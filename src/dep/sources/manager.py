@@ -15,6 +15,7 @@ from dep.bridge import ProjectIdentifier, SourceBridge
 from dep.errors import DepError
 from dep.sources.cache import MetadataCache
 from dep.sources.deducer import Deducer
+from dep.sources.offline import OfflineLedger
 from dep.sources.vcs import SourceError, VCSSource, new_source
 
 DEFAULT_WORKERS = 8
@@ -22,10 +23,18 @@ DEFAULT_WORKERS = 8
 
 class SourceManager(SourceBridge):
     def __init__(self, cachedir: str, *, cache_age: float = 0, deducer: Deducer | None = None,
-                 workers: int = DEFAULT_WORKERS, progress=None) -> None:
+                 workers: int = DEFAULT_WORKERS, progress=None, offline: bool = False,
+                 mirrors=None) -> None:
         self.cachedir = cachedir
         self.metadata = MetadataCache(cachedir, cache_age)
-        self.deducer = deducer or Deducer()
+        self.offline = offline  # everything from the cache; misses go to offline_ledger
+        self.offline_ledger = OfflineLedger() if offline else None
+        self.deducer = deducer or Deducer(cachedir=cachedir, mirrors=mirrors, offline=self.offline_ledger)
+        self._served: dict[ProjectIdentifier, str] = {}  # filled by sources not the project's own
+        self._go_env = None
+        self.locked: dict[str, tuple[str, list]] = {}  # root -> (revision, packages) of Gopkg.lock
+        self._proxy_clients: dict = {}
+        self._sumdbs: dict = {}
         self.workers = workers
         self.progress = progress  # callable(event: str, project: str[, total: int]) or None
         self._lock = threading.Lock()
@@ -51,7 +60,7 @@ class SourceManager(SourceBridge):
             found = self._sources.get(pid)
             if found is None:
                 try:
-                    found = self._open(pid)
+                    found = self._open_proxy(pid) or self._open(pid)
                 except DepError as e:
                     found = e
                 self._sources[pid] = found
@@ -68,13 +77,17 @@ class SourceManager(SourceBridge):
                 from dep.sources.git import GitSource
 
                 gopkgin = (deduction.gopkg_in.major, deduction.gopkg_in.unstable) if deduction.gopkg_in else None
-                src = GitSource(cand.url, self.cachedir, name=name, metadata=self.metadata, gopkgin=gopkgin)
+                src = GitSource(cand.url, self.cachedir, name=name, metadata=self.metadata, gopkgin=gopkgin,
+                                offline=self.offline_ledger)
             else:
-                src = new_source(cand.vcs, cand.url, self.cachedir, name=name, metadata=self.metadata)
+                src = new_source(cand.vcs, cand.url, self.cachedir, name=name, metadata=self.metadata,
+                                 offline=self.offline_ledger)
             candidates.append(src)
         for src in candidates:  # a clone already in the cache is preferred, as in dep
             if src.exists_locally():
                 return src
+        if self.offline_ledger is not None:
+            raise self.offline_ledger.miss(pid.root, "no clone")
         failures = []
         for src in candidates:
             try:
@@ -84,7 +97,134 @@ class SourceManager(SourceBridge):
             except SourceError as e:
                 failures.append(str(e))
         lines = "".join(f"\n\t({i}) {msg}" for i, msg in enumerate(failures, 1))
+        if not pid.source and not self._goenv().proxy_entries():
+            lines += ("\n\t(a Go module proxy may still serve it: set GOPROXY, e.g. "
+                      "GOPROXY=https://proxy.golang.org; see docs/proxy.md)")
         raise SourceError(f"unable to reach a source for {pid.root}:{lines}")
+
+    # -- Go module proxies (docs/proxy.md)
+
+    def _goenv(self):
+        """Go's settings (environment, then the go env file), read once per run."""
+        with self._lock:
+            if self._go_env is None:
+                from dep.gomod.goenv import GoEnv
+
+                self._go_env = GoEnv.load()
+            return self._go_env
+
+    def _open_proxy(self, pid: ProjectIdentifier):
+        """The GOPROXY chain serving ``pid``, or None when dep's VCS source alone serves it:
+        GOPROXY set nowhere or starting with ``direct``, GONOPROXY/GOPRIVATE matching, or a
+        ``source`` naming another repository (a proxy serves modules by path, not forks)."""
+        if pid.source:
+            return None
+        env = self._goenv()
+        entries = env.proxy_entries()
+        if not entries or entries[0].url == "direct" or not env.uses_proxy(pid.root):
+            return None
+        from dep.sources.proxy import ChainSource, ProxySource
+
+        def proxy_source(url: str) -> ProxySource:
+            return ProxySource(pid.root, self._proxy_client(url), verify=self._verify_sum,
+                               progress=self._bytes_progress(pid), locked=self.locked.get(pid.root))
+
+        def served(by: str) -> None:
+            with self._lock:
+                self._served[pid] = by
+
+        return ChainSource(pid.root, entries, proxy_source, lambda: self._open(pid), on_served=served,
+                           offline=self.offline_ledger)
+
+    def _proxy_client(self, base: str):
+        with self._lock:
+            client = self._proxy_clients.get(base)
+            if client is None:
+                from dep.gomod.proxy import ProxyClient
+
+                client = self._proxy_clients[base] = ProxyClient(base, self.cachedir, offline=self.offline)
+            return client
+
+    def _bytes_progress(self, pid: ProjectIdentifier):
+        if self.progress is None:
+            return None
+        return lambda done, total: self.progress("download", str(pid), total, done)
+
+    def _verify_sum(self, module: str, version: str, zip_h1, zip_path: str) -> None:
+        """Check a proxy's module zip against the checksum database GOSUMDB names (unless
+        GONOSUMDB/GOPRIVATE exempt it or GOSUMDB=off); a zip verified once is marked so and
+        not looked up again (as the go command trusts its module cache)."""
+        config = self._goenv().sumdb_for(module)
+        if config is None:
+            return
+        h1 = zip_h1()
+        marker = zip_path + ".h1"
+        try:
+            with open(marker, encoding="ascii") as f:
+                if f.read().strip() == h1:
+                    return
+        except (OSError, ValueError):
+            pass
+        self._sumdb(config).check(module, version, zip_h1=h1)
+        try:
+            tmp = f"{marker}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="ascii") as f:
+                f.write(h1 + "\n")
+            os.replace(tmp, marker)
+        except OSError:
+            pass  # only a cache: verified again next time
+
+    def _sumdb(self, config):
+        with self._lock:
+            db = self._sumdbs.get(config.name)
+        if db is None:
+            from dep.gomod.sumdb import SumDB
+
+            made = SumDB(config, self.cachedir, self._sumdb_fetch(config))
+            with self._lock:
+                db = self._sumdbs.setdefault(config.name, made)
+        return db
+
+    def _sumdb_fetch(self, config):
+        """Go's choice of where to ask the checksum database: unless GOSUMDB named its URL,
+        the first GOPROXY entry that says it proxies it (``<proxy>/sumdb/<name>/supported``),
+        else the database itself."""
+        from dep.gomod.proxy import ProxyNotFound
+
+        if not config.url_given:
+            for entry in self._goenv().proxy_entries():
+                if entry.url in ("direct", "off"):
+                    break
+                client = self._proxy_client(entry.url)
+                try:
+                    if client.sumdb_supported(config.name):
+                        return lambda rel: client.sumdb_get(config.name, rel.lstrip("/"))
+                except ProxyNotFound:
+                    continue
+                except DepError:
+                    if entry.fallback_on_any_error:
+                        continue
+                    raise
+        direct = self._proxy_client(config.url)
+        return lambda rel: direct.get(rel.lstrip("/"), f"checksum database {config.name}")
+
+    def proxy_notes(self) -> tuple[list[str], list[str]]:
+        """What GOPROXY changed in this run: the listing notes of projects whose versions came
+        from a proxy (semver tags only), and where a request fell through to another entry
+        and why (with what the nested-module fetches did)."""
+        from dep.sources.proxy import ChainSource
+
+        with self._lock:
+            chains = sorted((s for s in self._sources.values() if isinstance(s, ChainSource)),
+                            key=lambda c: c.root)
+        listing = [c.listing_note for c in chains if c.listing_note]
+        fallback = [n for c in chains for n in c.notes + c.warnings]
+        return listing, fallback
+
+    def served_by(self, pid: ProjectIdentifier) -> str | None:
+        """Which mirror rule or proxy served ``pid`` (None: the project's own source). Proxy
+        sources record themselves in ``_served``; a mirror rule is the deducer's answer."""
+        return self._served.get(pid) or (None if pid.source else self.deducer.mirror_for(pid.root))
 
     # -- SourceBridge
 
@@ -140,9 +280,20 @@ class SourceManager(SourceBridge):
 
     # -- bulk work for ensure / vendor
 
-    def export(self, project: ProjectIdentifier, revision: str, dest: str, *, only=None) -> None:
+    def export(self, project: ProjectIdentifier, revision: str, dest: str, *, only=None, finish=None,
+               expected=None, version=None, packages=()):
+        """Export ``revision`` into ``dest`` and return ``finish()`` (the vendor writer prunes
+        and digests there). A GOPROXY chain compares that with ``expected`` (the lock's
+        digest) and tries its next entry on a mismatch; ``version`` and ``packages`` (the
+        lock's) tell it the module version and the nested modules to ask for."""
         self._note("export", project)
-        self.source(project).export(revision, dest, only=only)
+        src = self.source(project)
+        finish = finish or (lambda: None)
+        if hasattr(src, "export_checked"):
+            return src.export_checked(revision, dest, only=only, finish=finish, expected=expected,
+                                      version=version, packages=packages)
+        src.export(revision, dest, only=only)
+        return finish()
 
     def run_parallel(self, jobs: list, fn) -> list:
         """Apply ``fn`` to every job on the bounded pool; results in job order; the first

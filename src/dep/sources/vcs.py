@@ -141,7 +141,7 @@ class VCSSource:
     vcs = ""
 
     def __init__(self, url: str, cachedir: str, *, name: str | None = None,
-                 metadata: MetadataCache | None = None) -> None:
+                 metadata: MetadataCache | None = None, offline=None) -> None:
         self.url = url
         self.name = name or url
         self.cachedir = cachedir
@@ -150,6 +150,7 @@ class VCSSource:
         self.ops: collections.Counter = collections.Counter()
         self._lock = threading.RLock()
         self._fetched = False  # brought up to date with upstream during this run
+        self.offline = offline  # a dep.sources.offline.OfflineLedger: never use the network
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.url!r}, path={self.path!r})"
@@ -157,8 +158,25 @@ class VCSSource:
     # -- bookkeeping
 
     def _count(self, op: str) -> None:
+        if self.offline is not None:  # the guarantee: offline, no network operation starts
+            raise self.offline.miss(self.name, "no clone" if not self.exists_locally() else f"needs a network {op}")
         self.ops[op] += 1
         NETWORK_OPS[op] += 1
+
+    def _fetch_offline(self) -> bool:
+        """Offline, a fetch takes the clone as it is (True); without one, it is missing."""
+        if self.offline is None:
+            return False
+        if not self.exists_locally():
+            raise self.offline.miss(self.name, "no clone")
+        self._fetched = True
+        return True
+
+    def _offline_revision(self, rev: str) -> None:
+        """Offline, a revision the clone lacks is missing from the cache (not an error of
+        the source: online, a fetch might bring it)."""
+        if self.offline is not None and not self._has_revision(rev):
+            raise self.offline.miss(self.name, f"revision {rev} not in the cached clone")
 
     def _list_error(self, cause: str) -> SourceError:
         return SourceError(f"failed to list versions for {self.url}: {cause}", self.url, cause)
@@ -334,6 +352,8 @@ class _CLISource(VCSSource):
 
     def fetch(self) -> None:
         with self._lock:
+            if self._fetch_offline():
+                return
             self._exe()
             if self.exists_locally():
                 self._count(self._update_op)
@@ -377,6 +397,7 @@ class _CLISource(VCSSource):
             self._ensure_local()
             if not self._has_revision(rev) and not self._fetched:
                 self.fetch()
+            self._offline_revision(rev)
             os.makedirs(dest, exist_ok=True)
             self._export(rev, dest)
 
@@ -385,6 +406,7 @@ class _CLISource(VCSSource):
             self._ensure_local()
             if not self._has_revision(rev) and not self._fetched:
                 self.fetch()
+            self._offline_revision(rev)
             return self._read_file(rev, path)
 
     def _clone_args(self, target: str) -> tuple[list, tuple[str, ...]]:
@@ -715,16 +737,17 @@ class SvnSource(_CLISource):
 
 
 def new_source(vcs: str, url: str, cachedir: str, *, name: str | None = None,
-               metadata: MetadataCache | None = None) -> VCSSource:
-    """A source of kind ``git``, ``hg``, ``bzr`` or ``svn`` for ``url`` in ``cachedir``."""
+               metadata: MetadataCache | None = None, offline=None) -> VCSSource:
+    """A source of kind ``git``, ``hg``, ``bzr`` or ``svn`` for ``url`` in ``cachedir``
+    (``offline``: the run's OfflineLedger when it may not use the network)."""
     if vcs == "git":
         from dep.sources.git import GitSource
 
-        return GitSource(url, cachedir, name=name, metadata=metadata)
+        return GitSource(url, cachedir, name=name, metadata=metadata, offline=offline)
     if vcs == "hg":
-        return HgSource(url, cachedir, name=name, metadata=metadata)
+        return HgSource(url, cachedir, name=name, metadata=metadata, offline=offline)
     if vcs == "bzr":
-        return BzrSource(url, cachedir, name=name, metadata=metadata)
+        return BzrSource(url, cachedir, name=name, metadata=metadata, offline=offline)
     if vcs == "svn":
-        return SvnSource(url, cachedir, name=name, metadata=metadata)
+        return SvnSource(url, cachedir, name=name, metadata=metadata, offline=offline)
     raise UnsupportedSourceError(f"unknown repository type: {go_quote(vcs)}", url)
