@@ -71,6 +71,26 @@ def test_exports_show_a_bar_with_done_and_total():
     assert re.search(r"exporting github\.com/a/c ━+ 3/3", shown), shown
 
 
+def test_downloads_show_bytes_done_and_total_and_one_plain_line_when_done():
+    master, slave = pty.openpty()
+    with os.fdopen(slave, "w") as tty:
+        p = RichProgress(tty)
+        p("download", "github.com/a/z", 2_000_000, 0)
+        p("download", "github.com/a/z", 2_000_000, 1_000_000)
+        p._progress.refresh()
+        p("download", "github.com/a/z", 2_000_000, 2_000_000)
+        assert not p._downloads  # a finished download leaves the display
+        p.close()
+    shown = read_all(master)
+    os.close(master)
+    assert "downloading github.com/a/z 1.0 MB/2.0 MB" in shown, shown
+    out = io.StringIO()
+    q = PlainProgress(out)
+    q("download", "github.com/a/z", 10, 4)
+    q("download", "github.com/a/z", 10, 10)
+    assert out.getvalue() == "(download) downloaded github.com/a/z (10 bytes)\n"
+
+
 @pytest.fixture
 def world(tmp_path):
     """A project importing three libraries, each a real git repository behind a github.com name."""

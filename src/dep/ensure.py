@@ -171,7 +171,8 @@ def solve(project: Project, sm, *, lock: Lock | None, manifest=None, change_all:
         raise SolveFailure(f"prepare solver: {e}", e) from None
     except (SolveError, DepError) as e:  # dep wraps whatever Solve returns, source errors too
         raise_cache_write_failure(sm)
-        raise SolveFailure(f"Solving failure: {e}", e) from None
+        listing = sm.proxy_notes()[0] if hasattr(sm, "proxy_notes") else []
+        raise SolveFailure(f"Solving failure: {e}" + "".join(f"\n({n})" for n in listing), e) from None
     raise_cache_write_failure(sm)
     prune = manifest.prune
     reused = {id(p) for p in (lock.projects if lock else [])}

@@ -147,10 +147,15 @@ def export_pruned(jobs: list, sm, vendor_dir: str) -> list:
         used = frozenset(p.packages)
         src = sm.source(pid)
         warned = len(getattr(src, "warnings", ()))
-        sm.export(pid, p.revision, dest, only=lambda rel: survives_prune(rel, used, options))
-        prune_project(dest, p.packages, options)
-        digest = digest_from_directory(dest)
-        if len(getattr(src, "warnings", ())) == warned:  # a skipped submodule may be reachable later
+
+        def finish():
+            prune_project(dest, p.packages, options)
+            return digest_from_directory(dest)
+
+        digest = sm.export(pid, p.revision, dest, only=lambda rel: survives_prune(rel, used, options),
+                           finish=finish, expected=p.digest, version=p.version, packages=p.packages)
+        # a skipped submodule may be reachable later; a proxy's tree is cheaper to unpack again
+        if len(getattr(src, "warnings", ())) == warned and getattr(src, "export_cached", True):
             cache.store(key, dest, str(digest))
         return digest
 

@@ -3,7 +3,8 @@ when piped (so logs stay parseable), nothing otherwise. rich is imported only fo
 
 from __future__ import annotations
 
-_VERBS = {"list": "listing versions of", "analyse": "analysing", "export": "exporting"}
+_VERBS = {"list": "listing versions of", "analyse": "analysing", "export": "exporting",
+          "download": "downloaded"}
 
 
 class PlainProgress:
@@ -12,7 +13,12 @@ class PlainProgress:
     def __init__(self, stream) -> None:
         self.stream = stream
 
-    def __call__(self, event: str, project: str, total: int | None = None) -> None:
+    def __call__(self, event: str, project: str, total: int | None = None, done: int | None = None) -> None:
+        if event == "download":  # bytes of a module zip: one line when it is complete
+            if done is not None and done == total:
+                self.stream.write(f"(download) downloaded {project} ({done} bytes)\n")
+                self.stream.flush()
+            return
         if total is None:
             self.stream.write(f"({event}) {_VERBS.get(event, event)} {project}\n")
             self.stream.flush()
@@ -24,7 +30,8 @@ class PlainProgress:
 class RichProgress:
     """A spinner with the latest event, redrawn in place on a terminal: a count of events while
     their number is unknown (listing, analysing), then a bar with done/total once finished jobs
-    report their total (exporting)."""
+    report their total (exporting); downloads from a module proxy get a line each with their
+    bytes done/total while they run."""
 
     def __init__(self, stream) -> None:
         import threading
@@ -38,10 +45,14 @@ class RichProgress:
         self._count = 0
         self._latest = ("", "")
         self._bar = False
+        self._downloads: dict = {}
         self._lock = threading.Lock()  # notes come from the source manager's worker threads
         self._progress.start()
 
-    def __call__(self, event: str, project: str, total: int | None = None) -> None:
+    def __call__(self, event: str, project: str, total: int | None = None, done: int | None = None) -> None:
+        if event == "download":
+            self._download(project, total, done or 0)
+            return
         with self._lock:
             if total is None:
                 self._count += 1
@@ -58,6 +69,20 @@ class RichProgress:
             description = text if self._bar else f"[{self._count}] {text}"
             self._progress.update(self._task, description=description, total=total,
                                   advance=0 if total is None else 1)
+
+    def _download(self, project: str, total: int | None, done: int) -> None:
+        from rich.filesize import decimal
+
+        size = decimal(done) + (f"/{decimal(total)}" if total is not None else "")
+        with self._lock:
+            task = self._downloads.get(project)
+            if task is None:
+                task = self._downloads[project] = self._progress.add_task(
+                    f"downloading {project} {size}", total=None)
+            self._progress.update(task, description=f"downloading {project} {size}")
+            if total is not None and done >= total:
+                self._progress.remove_task(task)
+                del self._downloads[project]
 
     def close(self) -> None:
         self._progress.stop()

@@ -37,7 +37,7 @@ __all__ = [
     "ModZipError", "InvalidModuleFilesError", "ModuleTooLargeError", "RevisionError",
     "File", "CheckedFiles", "check_files", "module_files", "check_file_path",
     "revision_files", "h1_of_revision", "go_mod_of_revision", "h1_of_files", "write_zip",
-    "is_vendored_package", "go_mod_lang", "files_of_revision", "Revision",
+    "is_vendored_package", "go_mod_lang", "files_of_revision", "Revision", "ModuleZip",
 ]
 
 MAX_ZIP_FILE = 500 << 20
@@ -580,3 +580,93 @@ def files_of_revision(repo_path: str, commit: str, subdir: str = "") -> list[tup
     so only names and sizes are usable after this returns)."""
     with Revision(repo_path, commit) as rev:
         return module_files(revision_files(rev, subdir))
+
+
+# ---------------------------------------------------------------------------------------
+# Reading a module zip a proxy served (zip.CheckZip's rules, then the files for unpacking)
+
+
+class ModuleZip:
+    """A downloaded module zip, checked as ``zip.CheckZip`` checks one before unpacking:
+    every name under ``<module>@<version>/``, valid and clean file paths, no case-folding
+    collisions, no directories or duplicates, sizes within Go's limits (declared sizes are
+    checked up front and enforced again while reading, so a lying header cannot exhaust the
+    disk). ``files`` maps each name below the prefix to its zip entry, in zip order."""
+
+    def __init__(self, path: str, module_path: str, version: str) -> None:
+        import zipfile
+
+        self.path = path
+        self.module = f"{module_path}@{version}"
+        try:
+            self._zf = zipfile.ZipFile(path)
+            infos = self._zf.infolist()
+        except (OSError, zipfile.BadZipFile, ValueError) as e:
+            raise InvalidModuleFilesError([(path, f"not a valid zip file: {e}")]) from None
+        prefix = self.module + "/"
+        problems: list[tuple[str, str]] = []
+        collisions = _Collisions()
+        self.files: dict[str, object] = {}
+        total = 0
+        for info in infos:
+            name = info.filename
+            if not name.startswith(prefix):
+                problems.append((name, f"path does not have prefix {_q(prefix)}"))
+                continue
+            rel = name[len(prefix):]
+            if rel == "" or rel.endswith("/"):
+                problems.append((name, "directory entries are not allowed in module zips"))
+                continue
+            why = check_file_path(rel) if _clean(rel) else "file path is not clean"
+            why = why or collisions.check(rel, False)
+            if why:
+                problems.append((rel, why))
+                continue
+            limit = MAX_GO_MOD if rel == "go.mod" else MAX_LICENSE if rel == "LICENSE" else MAX_ZIP_FILE
+            if info.file_size > limit:
+                problems.append((rel, f"file too large (max size is {limit} bytes)"))
+                continue
+            total += info.file_size
+            self.files[rel] = info
+        if total > MAX_ZIP_FILE:
+            self._zf.close()
+            raise ModuleTooLargeError(f"module zip {self.module}: total uncompressed size above {MAX_ZIP_FILE} bytes")
+        if problems:
+            self._zf.close()
+            raise InvalidModuleFilesError(problems)
+
+    def __enter__(self) -> "ModuleZip":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._zf.close()
+
+    def chunks(self, rel: str, size: int = 1 << 16) -> Iterator[bytes]:
+        """The contents of ``rel``, streamed; never more than the entry declared."""
+        info = self.files[rel]
+        left = info.file_size
+        with self._zf.open(info) as f:
+            while True:
+                chunk = f.read(min(size, left + 1))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                if left < 0:
+                    raise ModuleTooLargeError(f"module zip {self.module}: {rel} is larger than its header says")
+                yield chunk
+
+    def read(self, rel: str) -> bytes | None:
+        """A file's contents, or None when the module has no such file."""
+        if rel not in self.files:
+            return None
+        return b"".join(self.chunks(rel))
+
+    def h1(self) -> str:
+        """The ``h1:`` of the zip (dirhash.HashZip): what go.sum and the checksum database hold."""
+        from dep.gomod.dirhash import hash1
+
+        prefix = self.module + "/"
+        return hash1((prefix + rel, (lambda rel=rel: self.chunks(rel))) for rel in self.files)
