@@ -184,7 +184,10 @@ def _solve(project: Project, lock: Lock, bridge, trace: Log | None) -> Lock:
     except BadOptsFailure as e:
         raise InitError(f"init failed: validation of solve parameters failed: validateParams: {e}") from None
     except DepError as e:
-        failure = InitError(f"init failed: unable to solve the dependency graph: Solving failure: {e}")
+        sm = getattr(bridge, "sm", None)  # a module proxy's listing lacks branches: say so
+        listing = sm.proxy_notes()[0] if hasattr(sm, "proxy_notes") else []
+        failure = InitError(f"init failed: unable to solve the dependency graph: Solving failure: {e}"
+                            + "".join(f"\n({n})" for n in listing))
         failure.explanation = getattr(e, "explanation", "")  # printed after dep's text
         raise failure from None
     # Imported entries the solve kept carry no prune options yet: every entry gets the manifest's.

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -117,6 +118,11 @@ def build_proxy_world(base: Path, go: str) -> dict:
             out = json.loads(run_go(go, ["mod", "download", "-json", f"{mod}@{rev}"], goenv, cwd=base).stdout)
             modules[mod] = out["Version"]
             sums += [f"{mod} {out['Version']} {out['Sum']}", f"{mod} {out['Version']}/go.mod {out['GoModSum']}"]
+    # a real proxy knows every tag of a module, not only the revisions someone locked
+    for name, repo in repos.items():
+        for tag in subprocess.run(["git", "tag"], cwd=repo, capture_output=True, text=True, check=True).stdout.split():
+            mod = f"github.com/acme/{name}"
+            run_go(go, ["mod", "download", "-json", f"{mod}@{tag}"], goenv, cwd=base)
     proxy = base / "proxy"
     shutil.copytree(Path(goenv["GOMODCACHE"]) / "cache" / "download", proxy)
     shutil.rmtree(proxy / "sumdb", ignore_errors=True)

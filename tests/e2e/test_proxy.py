@@ -200,3 +200,17 @@ def test_a_branch_is_invisible_through_a_proxy_and_the_failure_says_so(built, pr
     project, env = proj
     r = run_dep(project, env(built["proxy"].as_uri()), "ensure", "-update", ok=False)
     assert "github.com/acme/tip" in r.stderr and "semver tags only" in r.stderr, r.stderr
+
+
+def test_init_from_the_proxy_alone(built, proj):
+    """dep init with the upstreams gone: roots, versions, analyses and dependencies' manifests
+    all come from the proxy (lib's Gopkg.toml constrains util, as from git)."""
+    project, env = proj
+    for name in ("Gopkg.toml", "Gopkg.lock"):
+        (project / name).unlink()
+    run_dep(project, env(built["proxy"].as_uri()), "init", ok=True)
+    lock = (project / "Gopkg.lock").read_text()
+    for name in ("big", "lib", "nest", "tip", "util"):
+        assert f'name = "github.com/acme/{name}"' in lock
+    assert 'version = "v1.1.0"' in lock and 'version = "v2.1.0"' in lock
+    run_dep(project, env(built["proxy"].as_uri()), "check", ok=True)

@@ -60,7 +60,8 @@ def source_manager(inv, project: Project, progress: bool = True, offline: bool =
                              warn=lambda line: inv.err.write(line + "\n"))
     with lock:
         locked = {lp.name: (lp.revision, list(lp.packages)) for lp in project.lock.projects} if project.lock else {}
-        lazy = _LazySourceManager(cachedir, age, inv, progress, (offline, mirrors, _sourced_roots(project), locked))
+        lazy = _LazySourceManager(cachedir, age, inv, progress,
+                                  (offline, mirrors, _sourced_roots(project), locked, project.package_tree))
         try:
             try:
                 yield lazy
@@ -107,13 +108,14 @@ class _LazySourceManager:
             from dep.cli.progress import make_progress
             from dep.sources.manager import SourceManager
 
-            cachedir, age, inv, progress, (offline, mirrors, sourced, locked) = self._args
+            cachedir, age, inv, progress, (offline, mirrors, sourced, locked, root_tree) = self._args
             self._progress = make_progress(inv.err, inv.verbose) if progress else None
             sm = SourceManager(cachedir, cache_age=age, progress=self._progress, offline=offline,
                                mirrors=mirrors)
             for root, source in sourced.items():
                 sm.deducer.seed(root, source)
-            sm.locked = locked  # what a module proxy must serve of each locked project
+            sm.locked = locked  # what a module proxy must serve of each locked project,
+            sm.root_tree = root_tree  # and the imports it must find packages for
             self._sm = sm
         return getattr(self._sm, name)
 

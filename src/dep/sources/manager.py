@@ -33,6 +33,8 @@ class SourceManager(SourceBridge):
         self._served: dict[ProjectIdentifier, str] = {}  # filled by sources not the project's own
         self._go_env = None
         self.locked: dict[str, tuple[str, list]] = {}  # root -> (revision, packages) of Gopkg.lock
+        self.root_tree = None  # callable -> the root project's PackageTree (its imports)
+        self._imports: set[str] | None = None  # import paths seen so far: nested modules to ask for
         self._proxy_clients: dict = {}
         self._sumdbs: dict = {}
         self.workers = workers
@@ -127,7 +129,8 @@ class SourceManager(SourceBridge):
 
         def proxy_source(url: str) -> ProxySource:
             return ProxySource(pid.root, self._proxy_client(url), verify=self._verify_sum,
-                               progress=self._bytes_progress(pid), locked=self.locked.get(pid.root))
+                               progress=self._bytes_progress(pid), locked=self.locked.get(pid.root),
+                               wanted=self._imports_below)
 
         def served(by: str) -> None:
             with self._lock:
@@ -135,6 +138,17 @@ class SourceManager(SourceBridge):
 
         return ChainSource(pid.root, entries, proxy_source, lambda: self._open(pid), on_served=served,
                            offline=self.offline_ledger)
+
+    def _imports_below(self, root: str) -> set[str]:
+        """Packages below ``root`` (relative) that the root project or an analysed dependency
+        imports: a module zip leaves out nested modules, so these are asked for by name."""
+        with self._lock:
+            if self._imports is None:
+                self._imports = set()
+                if self.root_tree is not None:
+                    _add_imports(self._imports, self.root_tree())
+            prefix = root + "/"
+            return {p[len(prefix):] for p in self._imports if p.startswith(prefix)}
 
     def _proxy_client(self, base: str):
         with self._lock:
@@ -262,6 +276,9 @@ class SourceManager(SourceBridge):
             self._note("analyse", project)
             tree = src.package_tree(rev, project.root)
             self._trees[key] = tree
+            if self._imports is not None:
+                with self._lock:
+                    _add_imports(self._imports, tree)
         return tree
 
     def get_manifest_and_lock(self, project: ProjectIdentifier, version) -> tuple:
@@ -340,3 +357,10 @@ class SourceManager(SourceBridge):
     def export_all(self, items: list[tuple[ProjectIdentifier, str]], vendor_dir: str) -> None:
         """Export each (project, revision) into ``vendor_dir/<root>`` in parallel."""
         self.run_parallel(items, lambda it: self.export(it[0], it[1], os.path.join(vendor_dir, it[0].root)))
+
+
+def _add_imports(into: set[str], tree) -> None:
+    for pkg in tree.packages.values():
+        if pkg.package is not None:
+            into.update(pkg.package.imports)
+            into.update(pkg.package.test_imports)

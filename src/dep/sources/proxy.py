@@ -62,12 +62,13 @@ class ProxySource:
     vcs = "proxy"
 
     def __init__(self, root: str, client, *, verify: Callable | None = None, progress=None,
-                 locked: tuple[str, list] | None = None) -> None:
+                 locked: tuple[str, list] | None = None, wanted: Callable | None = None) -> None:
         self.root = root
         self.locked = locked          # (revision, packages) Gopkg.lock holds: nested modules to ask for
+        self.wanted = wanted          # wanted(root) -> packages below it that something imports
         self.client = client
         self.url = client.base_url
-        self.name = self.url
+        self.name = self.path = self.url  # path: where messages say a file was read
         self.verify = verify          # verify(module, version, h1(), zip path): the checksum database
         self.progress = progress      # progress(done_bytes, total_bytes) while a zip downloads
         self._lock = threading.RLock()
@@ -281,10 +282,13 @@ class ProxySource:
 
     @contextmanager
     def analysis_dir(self, rev: str) -> Iterator[str]:
-        """The ``*.go`` files at ``rev``; at the locked revision also those of the nested
-        modules holding locked packages (a zip leaves them out, and the solver checks them)."""
+        """The ``*.go`` files at ``rev``, with those of the nested modules holding packages the
+        lock lists (at the locked revision) or something imports: a zip leaves them out, and
+        the solver checks that imported packages exist."""
         tmp = tempfile.mkdtemp(prefix="dep-analysis-")
-        packages = self.locked[1] if self.locked and self.locked[0] == rev else ()
+        packages = set(self.locked[1]) if self.locked and self.locked[0] == rev else set()
+        if self.wanted is not None:
+            packages |= self.wanted(self.root)
         try:
             self.export(rev, tmp, only=lambda rel: rel.endswith(".go"), packages=packages)
             yield tmp
@@ -377,7 +381,7 @@ class ChainSource:
         self.served_by = ""
         self.notes: list[str] = []
         self.url = next((e.url for e in entries if e.url not in ("direct", "off")), "direct")
-        self.name = self.url
+        self.name = self.path = self.url  # path: where messages say a file was read
 
     def __repr__(self) -> str:
         return f"ChainSource({self.root!r}, {[e.url for e in self.entries]!r})"
@@ -506,8 +510,8 @@ class ChainSource:
             except ProxyError:
                 _empty(dest)
                 raise
-            if expected is None or str(digest) == str(expected):
-                return digest
+            if expected is None or getattr(expected, "is_empty", False) or str(digest) == str(expected):
+                return digest  # (a lock entry the solve just made has no digest to compare yet)
             _empty(dest)
             src.forget(rev)
             raise ProxyNotFound(f"the tree from {src.url} has digest {digest}, Gopkg.lock has {expected} "
