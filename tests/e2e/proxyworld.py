@@ -134,12 +134,14 @@ class StaticProxy:
 
     ``status`` forces every answer to that HTTP status (a broken proxy); otherwise files are
     served as they are, and ``<module>/@v/<revision>.info`` (which a static tree cannot hold)
-    is answered from the ``.info`` file whose Origin names that revision, preferring a tag.
-    ``requests`` lists the paths asked for."""
+    is answered from the ``.info`` file whose Origin names that revision, preferring a tag;
+    with ``sumdb`` it proxies that checksum database as ``/sumdb/<name>/``, as proxy.golang.org
+    does. ``requests`` lists the paths asked for."""
 
-    def __init__(self, root: Path | None, status: int | None = None) -> None:
+    def __init__(self, root: Path | None, status: int | None = None, sumdb: tuple[str, str] | None = None) -> None:
         self.root = root
         self.status = status
+        self.sumdb = sumdb  # (name, url): /sumdb/<name>/... is proxied to that checksum database
         self.requests: list[str] = []
         outer = self
 
@@ -170,6 +172,18 @@ class StaticProxy:
         rel = path.split("?", 1)[0].lstrip("/")
         if ".." in rel.split("/"):
             return None
+        if self.sumdb and rel.startswith(f"sumdb/{self.sumdb[0]}/"):
+            rest = rel[len(f"sumdb/{self.sumdb[0]}/"):]
+            if rest == "supported":
+                return b""
+            import urllib.error
+            import urllib.request
+
+            try:
+                with urllib.request.urlopen(f"{self.sumdb[1]}/{rest}", timeout=30) as r:
+                    return r.read()
+            except urllib.error.HTTPError:
+                return None
         target = self.root / rel
         if target.is_file():
             return target.read_bytes()

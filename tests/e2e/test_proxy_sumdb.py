@@ -61,3 +61,20 @@ def test_gonosumdb_exempts_modules(built, proj, start_server):
     run_dep(project, env(built["proxy"].as_uri(), GOSUMDB=gosumdb, GONOSUMDB="github.com/acme"),
             "ensure", "-vendor-only", ok=True)
     assert _vendor(project) == _reference(built)
+
+
+def test_the_database_is_reached_through_a_proxy_that_offers_it(built, proj, start_server):
+    """GOSUMDB names no URL: the first GOPROXY entry answering ``/sumdb/<name>/supported``
+    serves the database (Go's rule), so no direct connection to it is made."""
+    from tests.e2e.proxyworld import StaticProxy
+
+    project, env = proj
+    url, vkey, _ = start_server(built["sums"])
+    server = StaticProxy(built["proxy"], sumdb=("sumdb.test", url))
+    try:
+        run_dep(project, env(server.url, GOSUMDB=vkey), "ensure", "-vendor-only", ok=True)
+        assert _vendor(project) == _reference(built)
+        assert "/sumdb/sumdb.test/supported" in server.requests
+        assert any(p.startswith("/sumdb/sumdb.test/lookup/") for p in server.requests)
+    finally:
+        server.close()
