@@ -74,7 +74,7 @@ class ProxySource:
         self._lock = threading.RLock()
         self._fetched = True          # nothing to bring up to date: every request asks the proxy
         self._modules: dict[str, tuple[str, str]] = {}   # revision -> (module path, version)
-        self._zips: dict[tuple[str, str], str] = {}      # (module, version) -> verified zip path
+        self._zips: dict = {}                            # (module, version) -> verified ModuleZip
         self._listing: list | None = None
         self.listing_note = ""
         self.warnings: list[str] = []
@@ -206,39 +206,47 @@ class ProxySource:
                             + (f" ({tried[-1]})" if tried else ""), self.url)
 
     def _zip(self, mpath: str, version: str):
-        """The module zip, downloaded once, checked as Go checks one and against the checksum
-        database (a mismatch is fatal, never a fallback)."""
+        """The module zip (a ``ModuleZip``, kept open for the run), downloaded once, checked
+        as Go checks one and against the checksum database (a mismatch is fatal, never a
+        fallback)."""
         from dep.gomod.modzip import ModuleZip, ModZipError
         from dep.gomod.proxy import ProxyError
 
         key = (mpath, version)
         with self._lock:
-            path = self._zips.get(key)
-        if path is None:
-            path = self.client.zip(mpath, version, progress=self.progress)
-            try:
-                with ModuleZip(path, mpath, version) as mz:
-                    if self.verify is not None:
-                        self.verify(mpath, version, mz.h1, path)
-            except ModZipError as e:
-                raise ProxyError(f"{self.root}: the zip of {mpath}@{version} from {self.url} is not a valid "
-                                 f"module zip: {e}", self.url) from None
-            with self._lock:
-                self._zips[key] = path
-        return ModuleZip(path, mpath, version)
+            mz = self._zips.get(key)
+        if mz is not None:
+            return mz
+        path = self.client.zip(mpath, version, progress=self.progress)
+        try:
+            mz = ModuleZip(path, mpath, version)
+        except ModZipError as e:
+            raise ProxyError(f"{self.root}: the zip of {mpath}@{version} from {self.url} is not a valid "
+                             f"module zip: {e}", self.url) from None
+        try:
+            if self.verify is not None:
+                self.verify(mpath, version, mz.h1, path)
+        except BaseException:
+            mz.close()
+            raise
+        with self._lock:
+            kept = self._zips.setdefault(key, mz)
+        if kept is not mz:  # another thread got there first
+            mz.close()
+        return kept
 
     def forget(self, rev: str) -> None:
         """Drop the zip(s) that made a wrong tree from the download cache, so no later run
         (or other proxy, the cache being shared) serves them again."""
         with self._lock:
             found = self._modules.get(rev)
-            paths = [p for key, p in self._zips.items() if found and key[0].startswith(found[0])]
-            for key in [k for k, p in self._zips.items() if p in paths]:
-                del self._zips[key]
-        for path in paths:
-            for stale in (path, path + ".h1"):
+            stale = [k for k in self._zips if found and k[0].startswith(found[0])]
+            zips = [self._zips.pop(k) for k in stale]
+        for mz in zips:
+            mz.close()
+            for path in (mz.path, mz.path + ".h1"):
                 try:
-                    os.unlink(stale)
+                    os.unlink(path)
                 except OSError:
                     pass
 
@@ -248,9 +256,9 @@ class ProxySource:
         """Write the project at ``rev`` into ``dest``: the module zip's files (those ``only``
         keeps), plus the nested modules holding any of ``packages`` the zip leaves out."""
         mpath, mversion = self.module_at(rev, version)
-        with self._zip(mpath, mversion) as mz:
-            present = _unpack(mz, dest, "", only)
-            license_text = mz.read("LICENSE")
+        mz = self._zip(mpath, mversion)
+        present = _unpack(mz, dest, "", only)
+        license_text = mz.read("LICENSE")
         missing = sorted({p for p in packages if p != "." and p not in present})
         for pkg in missing:
             self._export_nested(rev, pkg, dest, only, present, license_text)
@@ -270,12 +278,14 @@ class ProxySource:
                 info = self.client.info(mpath, rev)
             except ProxyNotFound:
                 continue
-            with self._zip(mpath, info.version) as mz:
-                def keep(full, sub=sub, mz=mz):
-                    if full == f"{sub}/LICENSE" and license_text is not None and mz.read("LICENSE") == license_text:
-                        return False  # the go command copies the root's LICENSE into a nested module's zip
-                    return only is None or only(full)
-                present |= _unpack(mz, dest, sub, keep)
+            mz = self._zip(mpath, info.version)
+
+            def keep(full, sub=sub, mz=mz):
+                if full == f"{sub}/LICENSE" and license_text is not None and mz.read("LICENSE") == license_text:
+                    return False  # the go command copies the root's LICENSE into a nested module's zip
+                return only is None or only(full)
+
+            present |= _unpack(mz, dest, sub, keep)
             self.warnings.append(f"{self.root}: package {pkg} came from the nested module {mpath}@{info.version}")
             return
         self.warnings.append(f"{self.root}: the Go module proxy {self.url} has no files of package {pkg}")
@@ -304,8 +314,7 @@ class ProxySource:
 
     def read_file(self, rev: str, path: str) -> bytes | None:
         mpath, mversion = self.module_at(rev)
-        with self._zip(mpath, mversion) as mz:
-            return mz.read(path)
+        return self._zip(mpath, mversion).read(path)
 
 
 def _unpack(mz, dest: str, sub: str, only) -> set[str]:
