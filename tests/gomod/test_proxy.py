@@ -504,3 +504,15 @@ def test_sumdb_supported(world, served, tmp_path, env):
         c.sumdb_supported("sum.golang.org")
     with pytest.raises(ProxyError, match="invalid path"):
         c.sumdb_get("sum.golang.org", "../../x")
+
+
+@pytest.mark.parametrize("origin", ["../../etc", "abc\n[[projects]]", "ABCDEF" * 7, "a" * 39, 42])
+def test_an_origin_that_is_not_a_commit_id_is_no_revision(origin):
+    """The revision a .info names goes into Gopkg.lock: anything but a full lower-case commit
+    id is treated as if the proxy had not said."""
+    from dep.gomod.proxy import _parse_info
+
+    data = json.dumps({"Version": "v1.0.0", "Origin": {"VCS": "git", "Hash": origin}}).encode()
+    assert _parse_info(data, "x").origin_hash is None
+    good = json.dumps({"Version": "v1.0.0", "Origin": {"Hash": "0123456789abcdef" * 2 + "01234567"}}).encode()
+    assert _parse_info(good, "x").origin_hash == "0123456789abcdef" * 2 + "01234567"

@@ -113,7 +113,9 @@ def _parse_info(data: bytes, where: str) -> ModuleInfo:
             raise ProxyError(f"{where}: Time {json.dumps(time)[:80]} is not RFC 3339") from None
     origin = doc.get("Origin")
     hash_ = origin.get("Hash") if isinstance(origin, dict) else None
-    return ModuleInfo(version, time, hash_ if isinstance(hash_, str) and hash_ else None)
+    # a revision ends up in Gopkg.lock: only a full commit id (git SHA-1/SHA-256, hg) is one
+    ok = isinstance(hash_, str) and len(hash_) in (40, 64) and not hash_.strip("0123456789abcdef")
+    return ModuleInfo(version, time, hash_ if ok else None)
 
 
 def _version_fits(path: str, version: str) -> bool:
