@@ -59,11 +59,17 @@ def copy_into_gopath(tree: str, base: str) -> tuple[str, str]:
     return project, gopath
 
 
-def timed(argv: list[str], cwd: str, env: dict) -> float:
-    """Wall-clock seconds of one whole command; its failure ends the benchmark with its stderr."""
+def run_timed(argv: list[str], cwd: str, env: dict) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall-clock seconds of one whole command and its result, for benchmarks that report a
+    failing scenario instead of stopping."""
     t0 = time.perf_counter()
     r = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
+    return time.perf_counter() - t0, r
+
+
+def timed(argv: list[str], cwd: str, env: dict) -> float:
+    """Wall-clock seconds of one whole command; its failure ends the benchmark with its stderr."""
+    elapsed, r = run_timed(argv, cwd, env)
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed in {cwd}:\n{r.stderr}")
     return elapsed
