@@ -74,7 +74,10 @@ def build_repos(base: Path) -> dict:
 
 
 def git_config(path: Path, repos: dict | None) -> Path:
-    path.write_text("".join(f'[url "{p}"]\n\tinsteadOf = https://github.com/acme/{n}\n'
+    """insteadOf rules sending every URL dep may try for github.com/acme/<name> to the local
+    repository (so a deleted upstream fails locally, never by asking DNS for github.com)."""
+    schemes = ("https://", "http://", "ssh://git@", "git://", "git+ssh://")
+    path.write_text("".join(f'[url "{p}"]\n' + "".join(f"\tinsteadOf = {s}github.com/acme/{n}\n" for s in schemes)
                             for n, p in (repos or {}).items()))
     return path
 

@@ -30,6 +30,7 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from dep.errors import DepError
 from dep.sources.vcs import VersionNotFoundError
 
 __all__ = ["ProxySource", "ChainSource"]
@@ -440,12 +441,23 @@ class ChainSource:
 
         try:
             result = walk_proxies(self.entries, self.root, attempt, client_for=self.proxy)
-        except OfflineError:  # named with everything else the cache lacks, in one error
-            raise self._offline.miss(self.root, "no proxy download") from None
+        except OfflineError as e:  # named with everything else the cache lacks, in one error
+            if self._offline is None:
+                raise
+            raise self._offline.miss(self.root, "no proxy download") from e
         except ProxyError as e:
-            raise type(e)(f"{self.root}: {what}: {e}", e.url, e.cause) from None
+            text = str(e).removeprefix(self.root + ": ")
+            raise type(e)(f"{self.root}: {what}: {text}", e.url, e.cause) from None
         if result is DIRECT:
-            result = fn(self.direct())
+            try:
+                result = fn(self.direct())
+            except DepError as e:
+                if not tried:
+                    raise
+                from dep.sources.vcs import SourceError
+
+                raise SourceError(f"{e}\n\t(GOPROXY entries before direct: " + "; ".join(_dedupe(tried)) + ")",
+                                  getattr(e, "url", ""), getattr(e, "cause", "")) from None
             self._served(what, "direct", tried)
         return result
 
