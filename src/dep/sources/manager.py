@@ -142,12 +142,15 @@ class SourceManager(SourceBridge):
     def _imports_below(self, root: str) -> set[str]:
         """Packages below ``root`` (relative) that the root project or an analysed dependency
         imports: a module zip leaves out nested modules, so these are asked for by name."""
+        if self._imports is None:
+            seen: set[str] = set()
+            if self.root_tree is not None:
+                _add_imports(seen, self.root_tree())
+            with self._lock:
+                if self._imports is None:
+                    self._imports = seen
+        prefix = root + "/"
         with self._lock:
-            if self._imports is None:
-                self._imports = set()
-                if self.root_tree is not None:
-                    _add_imports(self._imports, self.root_tree())
-            prefix = root + "/"
             return {p[len(prefix):] for p in self._imports if p.startswith(prefix)}
 
     def _proxy_client(self, base: str):
@@ -231,7 +234,20 @@ class SourceManager(SourceBridge):
         with self._lock:
             chains = sorted((s for s in self._sources.values() if isinstance(s, ChainSource)),
                             key=lambda c: c.root)
-        listing = [c.listing_note for c in chains if c.listing_note]
+        by_proxy: dict[str, list] = {}
+        for c in chains:
+            src = c.listed_by
+            if src is not None:
+                by_proxy.setdefault(src.url, []).append((c.root, src.listed[1]))
+        listing = []
+        for url, projects in by_proxy.items():
+            names = ", ".join(root for root, _ in projects)
+            note = (f"versions of {names} come from the Go module proxy {url}, which lists semver tags "
+                    "only: branches and other tags are not visible there")
+            unpaired = sum(n for _, n in projects)
+            if unpaired:
+                note += f"; {unpaired} listed versions name no revision in their .info and are left out"
+            listing.append(note)
         fallback = [n for c in chains for n in c.notes + c.warnings]
         return listing, fallback
 

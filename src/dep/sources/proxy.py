@@ -13,7 +13,7 @@ path and version. At each revision a project is (usually) the module of the same
 - packages a zip leaves out because they are nested modules are fetched as those modules;
 - versions come from ``@v/list``: semver tags only, each paired with its revision from the
   ``.info`` files' ``Origin``; branches and other tags are invisible there, and the source says
-  so (``listing_note``).
+  so (``listed``).
 
 ``ChainSource`` is what GOPROXY makes of one project: its entries in order with Go's fallback
 rules (``,`` on not-found only, ``|`` on any error), ``direct`` meaning the VCS source dep has
@@ -77,7 +77,7 @@ class ProxySource:
         self._modules: dict[str, tuple[str, str]] = {}   # revision -> (module path, version)
         self._zips: dict = {}                            # (module, version) -> verified ModuleZip
         self._listing: list | None = None
-        self.listing_note = ""
+        self.listed: tuple[int, int] | None = None  # (versions paired, versions left out) once listed
         self.warnings: list[str] = []
 
     def __repr__(self) -> str:
@@ -120,11 +120,7 @@ class ProxySource:
                 tag = name[: -len("+incompatible")] if is_incompatible(name) else name
                 out.append(PairedVersion(parse_version(tag), Revision(rev)))
                 self._modules.setdefault(rev, (self.root, name))
-            note = (f"versions of {self.root} come from the Go module proxy {self.url}, which lists "
-                    "semver tags only: branches and other tags are not visible there")
-            if unpaired:
-                note += f"; {len(unpaired)} listed versions have no revision in their .info and are left out"
-            self.listing_note = note
+            self.listed = (len(out), len(unpaired))
             self._listing = out
             return list(out)
 
@@ -407,8 +403,9 @@ class ChainSource:
         return [w for s in self._sources.values() for w in s.warnings]
 
     @property
-    def listing_note(self) -> str:
-        return next((s.listing_note for s in self._sources.values() if s.listing_note), "")
+    def listed_by(self) -> ProxySource | None:
+        """The proxy whose listing gave this project's versions, if one did."""
+        return next((s for s in self._sources.values() if s.listed is not None), None)
 
     def proxy(self, url: str) -> ProxySource:
         with self._lock:
