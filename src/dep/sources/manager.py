@@ -34,7 +34,8 @@ class SourceManager(SourceBridge):
         self._go_env = None
         self.locked: dict[str, tuple[str, list]] = {}  # root -> (revision, packages) of Gopkg.lock
         self.root_tree = None  # callable -> the root project's PackageTree (its imports)
-        self._imports: set[str] | None = None  # import paths seen so far: nested modules to ask for
+        self._imports: set[str] = set()  # import paths analyses found: nested modules to ask for
+        self._root_imports_added = False
         self._proxy_clients: dict = {}
         self._sumdbs: dict = {}
         self.workers = workers
@@ -142,13 +143,13 @@ class SourceManager(SourceBridge):
     def _imports_below(self, root: str) -> set[str]:
         """Packages below ``root`` (relative) that the root project or an analysed dependency
         imports: a module zip leaves out nested modules, so these are asked for by name."""
-        if self._imports is None:
+        if not self._root_imports_added:
             seen: set[str] = set()
             if self.root_tree is not None:
                 _add_imports(seen, self.root_tree())
             with self._lock:
-                if self._imports is None:
-                    self._imports = seen
+                self._imports |= seen
+                self._root_imports_added = True
         prefix = root + "/"
         with self._lock:
             return {p[len(prefix):] for p in self._imports if p.startswith(prefix)}
@@ -292,9 +293,8 @@ class SourceManager(SourceBridge):
             self._note("analyse", project)
             tree = src.package_tree(rev, project.root)
             self._trees[key] = tree
-            if self._imports is not None:
-                with self._lock:
-                    _add_imports(self._imports, tree)
+            with self._lock:
+                _add_imports(self._imports, tree)
         return tree
 
     def get_manifest_and_lock(self, project: ProjectIdentifier, version) -> tuple:
