@@ -355,3 +355,77 @@ def test_a_tree_nested_thousands_deep_is_walked_without_recursion(tmp_path):
     with Revision(repo.path, rev) as r:
         names = sorted(f.name for f in revision_files(r))
     assert names == ["/".join(["d"] * 1501) + "/x.go", "go.mod"]
+
+
+# ---------------------------------------------------------------------------------------
+# ModuleZip: a zip a proxy served, checked before anything is unpacked
+
+
+def test_module_zip_reads_the_go_commands_zip_and_hashes_it_as_go(go_cmd, go_env, tmp_path):
+    repo = make_repo(tmp_path / "m", [{"files": {"a.go": "package m\n", "sub/b.go": "package sub\n",
+                                                 "LICENSE": "MIT\n"}, "tag": "v1.0.0"}])
+    env = go_env({"github.com/acme/m": repo.path})
+    (tmp_path / "work").mkdir()
+    info = _go_download(go_cmd, env, tmp_path / "work", ["github.com/acme/m@v1.0.0"])["github.com/acme/m"]
+    with modzip.ModuleZip(info["Zip"], "github.com/acme/m", "v1.0.0") as mz:
+        assert sorted(mz.files) == ["LICENSE", "a.go", "sub/b.go"]
+        assert mz.read("sub/b.go") == b"package sub\n" and mz.read("nope") is None
+        assert mz.h1() == info["Sum"]
+
+
+def _zip(tmp_path, entries, name="z.zip"):
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in entries:
+            z.writestr(n, data)
+    return str(path)
+
+
+P = "example.com/m@v1.0.0/"
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@pytest.mark.parametrize("entries,why", [
+    ([("other.com/m@v1.0.0/a.go", b"x")], "does not have prefix"),
+    ([(P + "../a.go", b"x")], "invalid path element"),
+    ([(P + "a/../../b.go", b"x")], "not clean"),
+    ([(P + "A.go", b"x"), (P + "a.go", b"y")], "case-insensitive file name collision"),
+    ([(P + "a.go", b"x"), (P + "a.go", b"y")], "multiple entries"),
+    ([(P + "dir/", b"")], "directory entries"),
+    ([(P + "a\\b.go", b"x")], "invalid char"),
+    ([(P + ".git/config", b"x")], None),  # allowed by Go's rules: only names matter
+])
+def test_hostile_zip_entries_are_refused_in_one_line(tmp_path, entries, why):
+    path = _zip(tmp_path, entries)
+    if why is None:
+        modzip.ModuleZip(path, "example.com/m", "v1.0.0").close()
+        return
+    with pytest.raises(ModZipError) as e:
+        modzip.ModuleZip(path, "example.com/m", "v1.0.0")
+    assert why in str(e.value) and "\n" not in str(e.value)
+
+
+def test_a_zip_that_is_not_one_and_a_lying_size_are_refused(tmp_path):
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(ModZipError, match="not a valid zip"):
+        modzip.ModuleZip(str(bad), "example.com/m", "v1.0.0")
+    path = _zip(tmp_path, [(P + "a.go", b"x" * 1000)])
+    with modzip.ModuleZip(path, "example.com/m", "v1.0.0") as mz:
+        mz.files["a.go"].file_size = 10  # the header says less than the data holds
+        with pytest.raises(ModZipError):
+            b"".join(mz.chunks("a.go"))
+    data = bytearray(Path(path).read_bytes())
+    data[data.index(b"x" * 100) + 50] ^= 1  # stored data damaged: the CRC check fails
+    Path(path).write_bytes(bytes(data))
+    with modzip.ModuleZip(path, "example.com/m", "v1.0.0") as mz:
+        with pytest.raises(ModZipError, match="a.go") as e:
+            b"".join(mz.chunks("a.go"))
+        assert "\n" not in str(e.value)
+
+
+def test_sizes_over_gos_limits_are_refused_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(modzip, "MAX_ZIP_FILE", 1000)
+    path = _zip(tmp_path, [(P + "a.go", b"x" * 600), (P + "b.go", b"y" * 600)])
+    with pytest.raises(ModZipError, match="above 1000 bytes"):
+        modzip.ModuleZip(path, "example.com/m", "v1.0.0")

@@ -645,18 +645,25 @@ class ModuleZip:
         self._zf.close()
 
     def chunks(self, rel: str, size: int = 1 << 16) -> Iterator[bytes]:
-        """The contents of ``rel``, streamed; never more than the entry declared."""
+        """The contents of ``rel``, streamed; never more than the entry declared; damaged
+        data (bad CRC, bad deflate stream, truncated file) is a ModZipError naming the file."""
+        import zipfile
+        import zlib
+
         info = self.files[rel]
         left = info.file_size
-        with self._zf.open(info) as f:
-            while True:
-                chunk = f.read(min(size, left + 1))
-                if not chunk:
-                    break
-                left -= len(chunk)
-                if left < 0:
-                    raise ModuleTooLargeError(f"module zip {self.module}: {rel} is larger than its header says")
-                yield chunk
+        try:
+            with self._zf.open(info) as f:
+                while True:
+                    chunk = f.read(min(size, left + 1))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
+                    if left < 0:
+                        raise ModuleTooLargeError(f"module zip {self.module}: {rel} is larger than its header says")
+                    yield chunk
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+            raise ModZipError(f"module zip {self.module}: cannot read {rel}: {' '.join(str(e).split())}") from None
 
     def read(self, rel: str) -> bytes | None:
         """A file's contents, or None when the module has no such file."""

@@ -252,13 +252,20 @@ class ProxySource:
     def export(self, rev: str, dest: str, *, only=None, version=None, packages=()) -> None:
         """Write the project at ``rev`` into ``dest``: the module zip's files (those ``only``
         keeps), plus the nested modules holding any of ``packages`` the zip leaves out."""
+        from dep.gomod.modzip import ModZipError
+        from dep.gomod.proxy import ProxyError
+
         mpath, mversion = self.module_at(rev, version)
         mz = self._zip(mpath, mversion)
-        present = _unpack(mz, dest, "", only)
-        license_text = mz.read("LICENSE")
-        missing = sorted({p for p in packages if p != "." and p not in present})
-        for pkg in missing:
-            self._export_nested(rev, pkg, dest, only, present, license_text)
+        try:
+            present = _unpack(mz, dest, "", only)
+            license_text = mz.read("LICENSE")
+            missing = sorted({p for p in packages if p != "." and p not in present})
+            for pkg in missing:
+                self._export_nested(rev, pkg, dest, only, present, license_text)
+        except ModZipError as e:  # damaged data: an answer of this proxy, never kept
+            self.forget(rev)
+            raise ProxyError(f"{self.root}: {e} (from {self.url})", self.url) from None
 
     def _export_nested(self, rev: str, pkg: str, dest: str, only, present: set, license_text) -> None:
         """A package the root module's zip left out: the nested module holding it, asked for
@@ -310,8 +317,15 @@ class ProxySource:
             return list_packages(tmp, import_root)
 
     def read_file(self, rev: str, path: str) -> bytes | None:
+        from dep.gomod.modzip import ModZipError
+        from dep.gomod.proxy import ProxyError
+
         mpath, mversion = self.module_at(rev)
-        return self._zip(mpath, mversion).read(path)
+        try:
+            return self._zip(mpath, mversion).read(path)
+        except ModZipError as e:
+            self.forget(rev)
+            raise ProxyError(f"{self.root}: {e} (from {self.url})", self.url) from None
 
 
 def _unpack(mz, dest: str, sub: str, only) -> set[str]:
