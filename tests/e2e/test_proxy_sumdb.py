@@ -78,3 +78,17 @@ def test_the_database_is_reached_through_a_proxy_that_offers_it(built, proj, sta
         assert any(p.startswith("/sumdb/sumdb.test/lookup/") for p in server.requests)
     finally:
         server.close()
+
+
+def test_a_module_the_database_does_not_know_is_refused_not_fallen_through(built, proj, start_server, tmp_path):
+    """A lookup answered "not found" fails verification (as in Go); it never sends dep on to
+    the next GOPROXY entry, where the zip would go unverified."""
+    project, env = proj
+    lines = [line for line in built["sums"] if not line.startswith("github.com/acme/util ")]
+    gosumdb, _ = _gosumdb(start_server, lines)
+    second = tmp_path / "second"
+    shutil.copytree(built["proxy"], second)
+    r = run_dep(project, env(f"{built['proxy'].as_uri()},{second.as_uri()}", GOSUMDB=gosumdb),
+                "ensure", "-vendor-only", ok=False)
+    assert "verifying github.com/acme/util@v1.1.0" in r.stderr, r.stderr
+    assert not (project / "vendor").exists()

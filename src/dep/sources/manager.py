@@ -183,7 +183,15 @@ class SourceManager(SourceBridge):
                     return
         except (OSError, ValueError):
             pass
-        self._sumdb(config).check(module, version, zip_h1=h1)
+        from dep.gomod.proxy import OfflineError, ProxyError
+        from dep.gomod.sumdb import SumDBError
+
+        try:
+            self._sumdb(config).check(module, version, zip_h1=h1)
+        except OfflineError:
+            raise
+        except ProxyError as e:  # never a reason to try another proxy: verification failed
+            raise SumDBError(f"verifying {module}@{version}: {e}") from None
         try:
             tmp = f"{marker}.{os.getpid()}.tmp"
             with open(tmp, "w", encoding="ascii") as f:
