@@ -536,8 +536,9 @@ def walk_proxies(entries, path: str, op: Callable[[ProxyClient], object], *,
         if entry.url == "direct":
             return DIRECT
         if entry.url == "off":
-            err: ProxyError = ProxyNotFound(f"{path}: module lookup disabled by GOPROXY=off",
-                                            "off", "module lookup disabled by GOPROXY=off")
+            err: ProxyError = ProxyNotFound(f"{path}: module lookup disabled by GOPROXY=off (dep reads GOPROXY as "
+                                            "the go command does; unset it, or put direct in it, for dep's VCS "
+                                            "sources)", "off", "module lookup disabled by GOPROXY=off")
         else:
             try:
                 return op(client_for(entry.url))
