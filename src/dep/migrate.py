@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from dep.errors import DepError
+from dep.gomod.lockmap import ModuleAt
 
 __all__ = ["MigrateError", "ProjectMigration", "Loss", "Migration", "migrate", "write", "DEFAULT_GO"]
 
@@ -144,6 +145,7 @@ def migrate(project, sm, module_path: str = "", go_version: str = DEFAULT_GO, im
     """Compute go.mod, go.sum and the report for ``project`` (dep.project.Project) using the
     SourceManager ``sm`` for the locked sources. ``imports``: the root's external imports
     (default: Gopkg.lock's input-imports). Writes nothing."""
+    from dep.gomod import lockmap
     from dep.gomod import module as gmodule
 
     root = project.abs_root
@@ -163,7 +165,7 @@ def migrate(project, sm, module_path: str = "", go_version: str = DEFAULT_GO, im
         raise MigrateError(f"-go: invalid go version {go_version!r}: want 1.N or 1.N.P, e.g. {DEFAULT_GO}")
 
     m = Migration(root=root, module=module_path, go=go_version)
-    entries = _open_sources(project.lock.projects, sm)
+    entries = lockmap.open_sources(project.lock.projects, sm, "dep migrate", _Entry)
     imports = list(project.lock.input_imports if imports is None else imports)
     for e in entries:
         _resolve(e)
@@ -211,103 +213,28 @@ def write(project, migration: Migration) -> None:
 
 # --- sources and versions ----------------------------------------------------------------------
 
-class _Entry:
-    """A locked project while it is being turned into a module."""
+class _Entry(ModuleAt):
+    """A locked project while it is being turned into a module: lockmap's module path and
+    version, plus what go.mod, go.sum and the report need."""
 
     def __init__(self, lp, src) -> None:
-        self.lp = lp
-        self.src = src
-        self.commit = ""
-        self.module = ""        # canonical module path (require)
-        self.sum_path = ""      # the path go.sum and the zip use (the fork's, if replaced)
-        self.code_root = None   # code root passed to resolve_module_version for sum_path
-        self.mv = None          # pseudo.ModuleVersion at the locked revision (of sum_path)
+        super().__init__(lp, src)
         self.go_mod = b""       # the go.mod bytes go.sum hashes (real or synthesized)
         self.requires = []      # [(path, version)] from its go.mod
         self.go = ""            # its go.mod's go line
         self.version = ""       # selected version (locked unless raised)
         self.h1 = ""
         self.report = None
-        self.mismatch = ""      # the other path its go.mod declares (the go command refuses it)
-        self.mod_dir = ""       # a nested module's directory in the project ("" = its root)
-
-    @property
-    def ipath(self) -> str:
-        """The import path of the module's directory (the project root, or root/dir)."""
-        return self.lp.name + "/" + self.mod_dir if self.mod_dir else self.lp.name
-
-    @property
-    def name(self) -> str:
-        return self.lp.name
-
-
-def _open_sources(locked, sm) -> list:
-    """Each locked project's source, at its locked revision (fetched if missing); every one
-    that cannot be opened is named in one error."""
-    from dep.bridge import ProjectIdentifier
-
-    entries, failures = [], []
-    for lp in sorted(locked, key=lambda p: p.name):
-        try:
-            src = sm.source(ProjectIdentifier(lp.name, lp.source))
-            if getattr(src, "vcs", "") != "git":
-                failures.append(f"{lp.name}: {getattr(src, 'vcs', 'this kind of')} sources are not supported "
-                                "by dep migrate yet (only git)")
-                continue
-            commit = src.resolve_revision(lp.revision)
-        except DepError as e:
-            failures.append(f"{lp.name}: " + " ".join(x.strip() for x in str(e).splitlines() if x.strip()))
-            continue
-        e = _Entry(lp, src)
-        e.commit = commit
-        entries.append(e)
-    if failures:
-        raise MigrateError("cannot read the locked revision of " + "; ".join(failures))
-    return entries
-
-
-def _strip_url(source: str) -> str:
-    """The import-path-like form of a Gopkg.lock ``source`` (URL or path)."""
-    s = source.strip()
-    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", s)
-    s = re.sub(r"^[^@/]+@", "", s)
-    if re.match(r"^[^/:]+:[^/]", s) and "://" not in source:  # scp-like git@host:owner/repo
-        s = s.replace(":", "/", 1)
-    s = s.split("?", 1)[0].rstrip("/")
-    if s.endswith(".git"):
-        s = s[:-4]
-    return s
 
 
 def _resolve(e: _Entry) -> None:
-    """Module path and version of the locked revision, its go.mod and zip hash."""
-    from dep.gomod import modfile
+    """Module path and version of the locked revision (dep.gomod.lockmap), its go.mod and zip hash."""
+    from dep.gomod import lockmap, modfile
     from dep.gomod.dirhash import legacy_go_mod
-    from dep.gomod.module import check_path, split_path_version
 
     name = e.name
-    declared = modfile.module_path(e.src.read_file(e.commit, "go.mod"))
-    suffix = ""
-    if declared:
-        prefix, major, ok = split_path_version(declared)
-        if ok and major and not major.startswith(".") and not name.startswith("gopkg.in/"):
-            suffix = major  # "/v2": a v2+ module at the repository root
-    e.module = name + suffix
-    if declared and not e.lp.source and declared not in (name, e.module) and not name.startswith("gopkg.in/"):
-        e.mismatch = declared
-    if e.lp.source:
-        fork = _strip_url(e.lp.source)
-        try:
-            check_path(fork)
-        except DepError:
-            raise MigrateError(f"{name}: source {e.lp.source!r} has no usable module path for a replace "
-                               "directive") from None
-        e.sum_path = fork + suffix
-        e.code_root = fork
-    else:
-        e.sum_path = e.module
-        e.code_root = name
-    _resolve_at(e, e.src, e.commit, name)
+    lockmap.resolve(e)
+    _hash(e, name)
     e.go_mod = e.mv.go_mod if e.mv.go_mod is not None else legacy_go_mod(e.sum_path)
     if e.mv.go_mod is not None:
         f = modfile.parse_gomod(e.mv.go_mod, f"{name}/go.mod", lax=True)
@@ -331,50 +258,26 @@ def _owner(entries, path: str):
     return best
 
 
-def _nested_dir(e: _Entry, pkg: str) -> str:
-    """The directory of the nested module (a go.mod below the project root at the locked
-    revision) holding project-relative package ``pkg``, or "" for the root module."""
-    parts = [] if pkg in ("", ".") else pkg.split("/")
-    for n in range(len(parts), 0, -1):
-        d = "/".join(parts[:n])
-        if e.src.read_file(e.commit, d + "/go.mod") is not None:
-            return d
-    return ""
-
-
 def _nested_modules(entries) -> list:
     """Each locked package lying in a nested module of its project makes that nested module a
-    requirement too (module path from its go.mod, version from its own ``dir/vX.Y.Z`` tags or
-    a pseudo-version). The project's root module stays only if a locked package is in it."""
+    requirement too (dep.gomod.lockmap.modules_of). The project's root module stays only if a
+    locked package is in it."""
+    from dep.gomod import lockmap
+
     out = []
     for e in entries:
-        dirs = {_nested_dir(e, pkg) for pkg in e.lp.packages} if e.lp.packages else {""}
-        if "" in dirs:
-            out.append(e)
-        for d in sorted(dirs - {""}):
-            out.append(_resolve_nested(e, d))
+        for n in lockmap.modules_of(e):
+            if n is not e:
+                _resolve_nested(e, n)
+            out.append(n)
     return out
 
 
-def _resolve_nested(root: _Entry, d: str) -> _Entry:
+def _resolve_nested(root: _Entry, n: _Entry) -> None:
     from dep.gomod import modfile
-    from dep.gomod.module import split_path_version
 
-    n = _Entry(root.lp, root.src)
-    n.commit, n.mod_dir = root.commit, d
-    declared = modfile.module_path(root.src.read_file(root.commit, d + "/go.mod"))
-    _, major, ok = split_path_version(declared or "")
-    suffix = major if ok and major and not major.startswith(".") else ""
-    n.module = n.ipath + suffix
-    if declared != n.module:
-        raise MigrateError(f"{root.name}: the locked packages in {d}/ lie in a nested module whose go.mod "
-                           f"declares {declared or 'no module path'}; the go command wants {n.module}")
-    if root.lp.source:
-        n.code_root = root.code_root
-        n.sum_path = root.code_root + "/" + d + suffix
-    else:
-        n.code_root, n.sum_path = root.name, n.module
-    _resolve_at(n, root.src, root.commit, f"{root.name} ({d}/)")
+    d = n.mod_dir
+    _hash(n, f"{root.name} ({d}/)")
     n.go_mod = n.mv.go_mod or b""
     f = modfile.parse_gomod(n.go_mod, f"{n.module}/go.mod", lax=True)
     n.requires = [(r.path, r.version) for r in f.require]
@@ -384,16 +287,14 @@ def _resolve_nested(root: _Entry, d: str) -> _Entry:
         version=n.version, derived=n.mv.derived + f", nested module {d}/", locked_version=n.mv.version,
         source=root.lp.source, replace_path=n.sum_path if root.lp.source else "", has_go_mod=True,
         module_dir=d)
-    return n
 
 
-def _resolve_at(e: _Entry, src, commit: str, label: str) -> None:
-    """The module version the go command gives ``commit`` for ``e.sum_path``, and its zip hash."""
-    from dep.gomod import modzip, pseudo
+def _hash(e: _Entry, label: str) -> None:
+    """The zip hash of e's module at its locked version (which it starts selected at)."""
+    from dep.gomod import modzip
 
     try:
-        e.mv = pseudo.resolve_module_version(src, commit, e.sum_path, e.code_root)
-        e.h1 = modzip.h1_of_revision(src.path, e.mv.commit, e.sum_path, e.mv.version, e.mv.module_dir)
+        e.h1 = modzip.h1_of_revision(e.src.path, e.mv.commit, e.sum_path, e.mv.version, e.mv.module_dir)
     except DepError as err:
         raise MigrateError(f"{label}: {err}") from None
     e.version = e.mv.version
