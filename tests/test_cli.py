@@ -21,6 +21,7 @@ Commands:
   version  Show the dep version information
   check    Check if imports, Gopkg.toml, and Gopkg.lock are in sync
   migrate  Write go.mod and go.sum from Gopkg.lock (Go modules)
+  why      Show why a package or project is needed (the shortest import chain)
 
 Examples:
   dep init                               set up a new project

@@ -22,6 +22,7 @@ COMMANDS = {
     "version": "Show the dep version information",
     "check": "Check if imports, Gopkg.toml, and Gopkg.lock are in sync",
     "migrate": "Write go.mod and go.sum from Gopkg.lock (Go modules)",
+    "why": "Show why a package or project is needed (the shortest import chain)",
 }
 EXAMPLES = [
     ("dep init", "set up a new project"),
