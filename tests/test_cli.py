@@ -15,13 +15,14 @@ Usage: "dep [command]"
 
 Commands:
 
-  init     Set up a new Go project, or migrate an existing one
-  status   Report the status of the project's dependencies
-  ensure   Ensure a dependency is safely vendored in the project
-  version  Show the dep version information
-  check    Check if imports, Gopkg.toml, and Gopkg.lock are in sync
-  migrate  Write go.mod and go.sum from Gopkg.lock (Go modules)
-  why      Show why a package or project is needed (the shortest import chain)
+  init      Set up a new Go project, or migrate an existing one
+  status    Report the status of the project's dependencies
+  ensure    Ensure a dependency is safely vendored in the project
+  version   Show the dep version information
+  check     Check if imports, Gopkg.toml, and Gopkg.lock are in sync
+  migrate   Write go.mod and go.sum from Gopkg.lock (Go modules)
+  why       Show why a package or project is needed (the shortest import chain)
+  licenses  List the licences of the vendored projects (SPDX identifiers)
 
 Examples:
   dep init                               set up a new project
