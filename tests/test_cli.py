@@ -22,6 +22,7 @@ Commands:
   check     Check if imports, Gopkg.toml, and Gopkg.lock are in sync
   migrate   Write go.mod and go.sum from Gopkg.lock (Go modules)
   why       Show why a package or project is needed (the shortest import chain)
+  sbom      Print a software bill of materials (CycloneDX or SPDX JSON)
   licenses  List the licences of the vendored projects (SPDX identifiers)
 
 Examples:
