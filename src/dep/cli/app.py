@@ -25,6 +25,7 @@ COMMANDS = {
     "why": "Show why a package or project is needed (the shortest import chain)",
     "sbom": "Print a software bill of materials (CycloneDX or SPDX JSON)",
     "licenses": "List the licences of the vendored projects (SPDX identifiers)",
+    "audit": "Report known vulnerabilities of the locked projects (OSV records)",
 }
 EXAMPLES = [
     ("dep init", "set up a new project"),
