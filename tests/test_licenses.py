@@ -126,3 +126,15 @@ def test_scan_needs_vendor_and_every_locked_project(tmp_path):
         scan_vendor(_project(tmp_path, [lp]))
     with pytest.raises(LicenseError, match=r"^no Gopkg.lock in "):
         scan_vendor(SimpleNamespace(abs_root=str(tmp_path), vendor_dir=str(tmp_path / "vendor"), lock=None))
+
+
+def test_root_licenses_reads_the_projects_own_top_directory(tmp_path):
+    from dep.licenses import root_licenses
+
+    (tmp_path / "LICENSE").write_text(text("mit-boltdb.txt"))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "LICENSE").write_text(text("mpl-2.0.txt"))  # not the root's own
+    os.symlink(str(tmp_path / "sub" / "LICENSE"), tmp_path / "COPYING")  # never followed
+    pl = root_licenses(SimpleNamespace(abs_root=str(tmp_path), import_root="example.com/app"))
+    assert [(f.path, f.spdx_id) for f in pl.files] == [("LICENSE", "MIT")]
+    assert spdx_expression(pl) == "MIT"

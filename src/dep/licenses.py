@@ -125,6 +125,20 @@ def scan_vendor(project) -> list[ProjectLicenses]:
     return result
 
 
+def root_licenses(project) -> ProjectLicenses:
+    """The root project's own licence files (its top directory), for ``dep sbom``'s root."""
+    files = []
+    try:
+        entries = sorted(os.scandir(project.abs_root), key=lambda e: e.name)
+    except OSError as e:
+        raise LicenseError(f"cannot read {project.abs_root}: {e.strerror}") from None
+    for entry in entries:
+        if is_license_file(entry.name) and entry.is_file(follow_symlinks=False):
+            spdx_id, confidence = detect(_read(entry.path))
+            files.append(LicenseFile(entry.name, spdx_id, confidence))
+    return ProjectLicenses(project.import_root, files)
+
+
 def parse_deny(text: str) -> set[str]:
     """The licence identifiers a comma-separated -deny list names (SPDX ids or expressions,
     any case, deprecated ids as their current form), plus "unknown" when it names that word."""

@@ -76,8 +76,10 @@ def inventory(project, sm, environ) -> Inventory:
     comps = [_component(m, by_name[m.name], licences.get(m.name, NOASSERTION))
              for m in locked_modules(project, sm)]
     comps.sort(key=lambda c: c.ref)
+    from dep.licenses import root_licenses, spdx_expression
+
     root = Component(_purl(project.import_root, ""), project.import_root, "", "", "", "", "", "", "", "", "",
-                     NOASSERTION)
+                     spdx_expression(root_licenses(project)))
     depends = _edges(project, sm, root, comps)
     return Inventory(root, comps, depends, created, _serial(project, created))
 
