@@ -349,14 +349,17 @@ def test_concurrent_runs_started_together(ensured):
 # -- Ctrl-C ----------------------------------------------------------------------------------------
 
 SLOW_EXPORT = textwrap.dedent("""
-    import sys, time
+    import signal, sys, time
+    # as in a terminal: a run started in the background of a non-interactive shell (CI
+    # launched with `&`) inherits SIGINT ignored, and dep would never see the Ctrl-C
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, {src!r})
     from dep.sources.manager import SourceManager
     real = SourceManager.export
 
     def export(self, pid, *a, **k):
         sys.stderr.write("EXPORTING " + pid.root + "\\n"); sys.stderr.flush()
-        time.sleep(2.0)  # wide enough for a loaded CI machine to send SIGINT in time
+        time.sleep(0.5)
         return real(self, pid, *a, **k)
 
     SourceManager.export = export
