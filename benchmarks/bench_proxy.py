@@ -14,7 +14,9 @@ is the proxy, served by a static 127.0.0.1 HTTP server that also answers revisio
 the served proxy by downloading all 15 modules again from it alone.
 
 Scenarios, each a whole process on its own copy of the tree in a scratch GOPATH, no vendor/,
-an empty cache dir, the tools taking turns round by round so machine load falls on all alike:
+an empty cache dir, the tools taking turns round by round so machine load falls on all alike,
+and a `sync` plus a pause (--settle) before each run so none pays for the writeback of the one
+before (dep's clones leave much more to flush than ours):
 
 * dep-git: dep v0.5.4 (--go-dep) from the git mirrors
 * ours-git: ours from the git mirrors (GOPROXY unset, go env file off)
@@ -139,7 +141,10 @@ def revision_info(vdir: str, rev: str) -> bytes | None:
 
 
 def serve(directory: str) -> tuple[http.server.ThreadingHTTPServer, str]:
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(ProxyHandler, directory=directory))
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 128  # 8 parallel clients; the default 5 drops SYNs (1 s retransmits)
+
+    srv = Server(("127.0.0.1", 0), functools.partial(ProxyHandler, directory=directory))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv, f"http://127.0.0.1:{srv.server_address[1]}"
 
@@ -213,6 +218,8 @@ def main() -> None:
     ap.add_argument("--go-dep", help="dep v0.5.4 binary to time alongside")
     ap.add_argument("--go", default=shutil.which("go", path=os.path.dirname(sys.executable)) or shutil.which("go"))
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--settle", type=float, default=0.5, help="seconds to let the disk settle after the sync")
+    ap.add_argument("--sequential", action="store_true", help="all rounds of a scenario before the next one")
     a = ap.parse_args()
     if not a.go:
         raise SystemExit("bench_proxy: no go command found; pass --go PATH")
@@ -247,25 +254,32 @@ def main() -> None:
         times: dict[str, list[float]] = {name: [] for name in scenarios}
         failed: dict[str, str] = {}
         requests = 0
-        for _ in range(a.rounds):
-            for name, (argv, env) in scenarios.items():
-                if name in failed:
-                    continue
-                project, gopath = projects[name]
-                cache = os.path.join(tmp, name, "cache")
-                shutil.rmtree(cache, ignore_errors=True)
-                shutil.rmtree(os.path.join(project, "vendor"), ignore_errors=True)
-                n0 = len(ProxyHandler.served)
-                elapsed, r = run_timed(argv + ["ensure", "-vendor-only"], project,
-                                       dict(env, GOPATH=gopath, DEPCACHEDIR=cache))
-                if r.returncode != 0:
-                    lines = (r.stderr.strip() or r.stdout.strip() or "(no output)").splitlines()
-                    failed[name] = f"exit {r.returncode}: " + " | ".join(
-                        x.strip() for x in (lines if len(lines) <= 3 else [lines[0], "...", lines[-1]]))
-                    continue
-                times[name].append(elapsed)
-                if name == "ours-proxy":
-                    requests = len(ProxyHandler.served) - n0
+        order = [(r, name) for r in range(a.rounds) for name in scenarios]
+        if a.sequential:  # all rounds of one tool, then the next: no tool runs on another's writeback
+            order = [(r, name) for name in scenarios for r in range(a.rounds)]
+        for _, name in order:
+            argv, env = scenarios[name]
+            if name in failed:
+                continue
+            project, gopath = projects[name]
+            cache = os.path.join(tmp, name, "cache")
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(os.path.join(project, "vendor"), ignore_errors=True)
+            n0 = len(ProxyHandler.served)
+            # the previous scenario's writes are still being flushed to disk; without a sync
+            # the next run (whichever tool) pays for them in its own file creations
+            os.sync()
+            time.sleep(a.settle)
+            elapsed, r = run_timed(argv + ["ensure", "-vendor-only"], project,
+                                   dict(env, GOPATH=gopath, DEPCACHEDIR=cache))
+            if r.returncode != 0:
+                lines = (r.stderr.strip() or r.stdout.strip() or "(no output)").splitlines()
+                failed[name] = f"exit {r.returncode}: " + " | ".join(
+                    x.strip() for x in (lines if len(lines) <= 3 else [lines[0], "...", lines[-1]]))
+                continue
+            times[name].append(elapsed)
+            if name == "ours-proxy":
+                requests = len(ProxyHandler.served) - n0
         load1 = os.getloadavg()
 
         print(f"\ngolang/dep v0.5.4, 15 locked projects, cold `ensure -vendor-only`, {a.rounds} rounds, "
@@ -279,6 +293,7 @@ def main() -> None:
             ratio = f"  {med / ref:.2f}x dep" if ref else ""
             extra = f"  ({requests} HTTP requests)" if name == "ours-proxy" else ""
             print(f"{name:11} {med:.3f}  (min {min(times[name]):.3f}, max {max(times[name]):.3f}){ratio}{extra}")
+            print(" " * 12 + "rounds: " + " ".join(f"{t:.3f}" for t in times[name]))
         if ref:
             print("target for ours-proxy: <= 0.15x dep-git")
 
