@@ -15,8 +15,9 @@ the served proxy by downloading all 15 modules again from it alone.
 
 Scenarios, each a whole process on its own copy of the tree in a scratch GOPATH, no vendor/,
 an empty cache dir, the tools taking turns round by round so machine load falls on all alike,
-and a `sync` plus a pause (--settle) before each run so none pays for the writeback of the one
-before (dep's clones leave much more to flush than ours):
+a `sync` plus a pause (--settle) before each run so none pays for the writeback of the one
+before, and nothing deleted until the end (each round gets a new cache dir; vendor/ is moved
+aside): deleting dep's clones between rounds slowed whatever ran next on this disk:
 
 * dep-git: dep v0.5.4 (--go-dep) from the git mirrors
 * ours-git: ours from the git mirrors (GOPROXY unset, go env file off)
@@ -257,14 +258,19 @@ def main() -> None:
         order = [(r, name) for r in range(a.rounds) for name in scenarios]
         if a.sequential:  # all rounds of one tool, then the next: no tool runs on another's writeback
             order = [(r, name) for name in scenarios for r in range(a.rounds)]
-        for _, name in order:
+        trash = os.path.join(tmp, "trash")
+        os.mkdir(trash)
+        for round_, name in order:
             argv, env = scenarios[name]
             if name in failed:
                 continue
             project, gopath = projects[name]
-            cache = os.path.join(tmp, name, "cache")
-            shutil.rmtree(cache, ignore_errors=True)
-            shutil.rmtree(os.path.join(project, "vendor"), ignore_errors=True)
+            # a fresh cache dir each round, and the last vendor/ moved aside: deleting dep's
+            # clones between runs (on this disk, mounted with discard) slowed whatever ran next
+            # for minutes; everything is deleted once, at the end
+            cache = os.path.join(tmp, name, f"cache-{round_}")
+            if os.path.exists(os.path.join(project, "vendor")):
+                os.rename(os.path.join(project, "vendor"), os.path.join(trash, f"{name}-{round_}"))
             n0 = len(ProxyHandler.served)
             # the previous scenario's writes are still being flushed to disk; without a sync
             # the next run (whichever tool) pays for them in its own file creations
@@ -305,7 +311,7 @@ def main() -> None:
                         other, os.path.join(projects[other][0], "vendor"))
         if "ours-proxy" in done:
             project, gopath = projects["ours-proxy"]
-            env = dict(scenarios["ours-proxy"][1], GOPATH=gopath, DEPCACHEDIR=os.path.join(tmp, "ours-proxy", "cache"))
+            env = dict(scenarios["ours-proxy"][1], GOPATH=gopath, DEPCACHEDIR=os.path.join(tmp, "ours-proxy", "cache-0"))
             _, r = run_timed(DEP + ["check"], project, env)
             verdict = "ok" if r.returncode == 0 else "FAILED: " + r.stdout + r.stderr
             print("dep check on ours-proxy's vendor/: " + verdict)
