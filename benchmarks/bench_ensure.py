@@ -36,15 +36,24 @@ def main() -> None:
     try:
         projects = {name: copy_into_gopath(a.tree, os.path.join(tmp, name)) for name in tools}
         times = {(name, s): [] for name in tools for s in ("cold", "warm", "in-sync")}
-        for _ in range(a.runs):
+        trash = os.path.join(tmp, "trash")
+        os.mkdir(trash)
+
+        def set_aside(path: str, label: str) -> None:
+            # nothing is deleted until the end: removing a round's clones slowed whatever ran
+            # next on this disk (mounted with discard) for minutes, dep's runs most
+            if os.path.exists(path):
+                os.rename(path, os.path.join(trash, label))
+
+        for round_ in range(a.runs):
             for name, argv in tools.items():
                 project, gopath = projects[name]
-                cache = os.path.join(tmp, name, "cache")
-                shutil.rmtree(cache, ignore_errors=True)
+                cache = os.path.join(tmp, name, f"cache-{round_}")
                 env = dict(os.environ, GOPATH=gopath, DEPCACHEDIR=cache)
-                shutil.rmtree(os.path.join(project, "vendor"), ignore_errors=True)
+                set_aside(os.path.join(project, "vendor"), f"{name}-{round_}-a")
+                os.sync()
                 times[name, "cold"].append(timed(argv + ["ensure", "-vendor-only"], project, env))
-                shutil.rmtree(os.path.join(project, "vendor"))
+                set_aside(os.path.join(project, "vendor"), f"{name}-{round_}-b")
                 times[name, "warm"].append(timed(argv + ["ensure", "-vendor-only"], project, env))
                 times[name, "in-sync"].append(timed(argv + ["ensure"], project, env))
         print(f"golang/dep v0.5.4, 15 locked projects, {a.runs} runs, medians in seconds")
