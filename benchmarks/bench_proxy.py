@@ -141,6 +141,105 @@ def revision_info(vdir: str, rev: str) -> bytes | None:
     return None
 
 
+class GitHTTPHandler(http.server.BaseHTTPRequestHandler):
+    """git's smart HTTP protocol over the local mirrors: each request is handed to
+    ``git http-backend`` as CGI, as a hosting server does (--git-http)."""
+
+    root = ""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._cgi()
+
+    def do_POST(self) -> None:
+        self._cgi()
+
+    def _cgi(self) -> None:
+        path, _, query = self.path.partition("?")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":  # git's big negotiations
+            body = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                chunk = self.rfile.read(size + 2)[:size]
+                if not size:
+                    break
+                body += chunk
+        else:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        env = dict(os.environ, GIT_PROJECT_ROOT=self.root, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path,
+                   QUERY_STRING=query, REQUEST_METHOD=self.command, REMOTE_ADDR="127.0.0.1",
+                   CONTENT_TYPE=self.headers.get("Content-Type", ""), CONTENT_LENGTH=str(len(body)),
+                   GIT_CONFIG_GLOBAL=os.devnull)
+        if self.headers.get("Content-Encoding"):
+            env["HTTP_CONTENT_ENCODING"] = self.headers["Content-Encoding"]
+        if self.headers.get("Git-Protocol"):
+            env["GIT_PROTOCOL"] = self.headers["Git-Protocol"]
+        out = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True).stdout
+        head, _, payload = out.partition(b"\r\n\r\n")
+        status = 200
+        headers = []
+        for line in head.decode("latin-1").split("\r\n"):
+            key, _, value = line.partition(":")
+            if key.lower() == "status":
+                status = int(value.split()[0])
+            elif key:
+                headers.append((key, value.strip()))
+        self.send_response(status)
+        for key, value in headers:
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def _servable(mirrors: str, work: str) -> str:
+    """A root holding every mirror, for upload-pack: a symlink to each, except a mirror some of
+    whose refs reach objects the snapshot lacks (a local clone copies objects without looking,
+    upload-pack walks them): a copy without those refs, its default branch (if it was one of
+    them) set to the last complete ref so that a clone can check it out."""
+    root = os.path.join(work, "git-http-root")
+    for dirpath, dirnames, _ in os.walk(mirrors):
+        for d in [d for d in dirnames if d.endswith(".git")]:
+            src = os.path.join(dirpath, d)
+            dst = os.path.join(root, os.path.relpath(src, mirrors))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            refs = subprocess.run(["git", "-C", src, "for-each-ref", "--format=%(refname)"],
+                                  capture_output=True, text=True).stdout.split()
+            bad = [r for r in refs if subprocess.run(["git", "-C", src, "rev-list", "--objects", r],
+                                                     capture_output=True).returncode != 0]
+            if not bad:
+                os.symlink(src, dst)
+                continue
+            shutil.copytree(src, dst, symlinks=True)
+            for r in bad:
+                subprocess.run(["git", "-C", dst, "update-ref", "-d", r], check=True)
+            head = subprocess.run(["git", "-C", dst, "symbolic-ref", "HEAD"], capture_output=True,
+                                  text=True).stdout.strip()
+            good = [r for r in refs if r not in bad]
+            if head in bad and good:  # a clone must have a branch to check out (dep checks one out)
+                subprocess.run(["git", "-C", dst, "update-ref", head, good[-1]], check=True)
+        dirnames[:] = [d for d in dirnames if not d.endswith(".git")]
+    return root
+
+
+def serve_git(mirrors: str, work: str) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """The mirrors over smart HTTP on 127.0.0.1, and a git config sending every rewritten URL
+    there instead of to the directory (from the mirrors' own config)."""
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 128
+
+    handler = type("Handler", (GitHTTPHandler,), {"root": _servable(mirrors, work)})
+    srv = Server(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}"
+    with open(os.path.join(mirrors, "gitconfig"), encoding="utf-8") as f:
+        text = f.read()
+    text = text.replace(f'[url "{mirrors.rstrip("/")}/', f'[url "{url}/')
+    return srv, text
+
+
 def serve(directory: str) -> tuple[http.server.ThreadingHTTPServer, str]:
     class Server(http.server.ThreadingHTTPServer):
         request_queue_size = 128  # 8 parallel clients; the default 5 drops SYNs (1 s retransmits)
@@ -221,6 +320,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--settle", type=float, default=0.5, help="seconds to let the disk settle after the sync")
     ap.add_argument("--sequential", action="store_true", help="all rounds of a scenario before the next one")
+    ap.add_argument("--git-http", metavar="MIRRORS",
+                    help="serve this mirrors directory (with its gitconfig) over git's smart HTTP on 127.0.0.1 "
+                         "and clone from there, as from a hosting site, instead of from the directories")
     a = ap.parse_args()
     if not a.go:
         raise SystemExit("bench_proxy: no go command found; pass --go PATH")
@@ -246,9 +348,16 @@ def main() -> None:
         check_with_go(a.go, lock, got, url, os.path.join(tmp, "gocheck"), no_git)
 
         scenarios = {}
+        git_env = clean_env()
+        if a.git_http:
+            git_srv, text = serve_git(a.git_http, tmp)
+            http_config = os.path.join(tmp, "http-gitconfig")
+            with open(http_config, "w", encoding="utf-8") as f:
+                f.write(text)
+            git_env = clean_env(GIT_CONFIG_GLOBAL=http_config, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
         if a.go_dep:
-            scenarios["dep-git"] = ([a.go_dep], clean_env())
-        scenarios["ours-git"] = (DEP, clean_env())
+            scenarios["dep-git"] = ([a.go_dep], git_env)
+        scenarios["ours-git"] = (DEP, git_env)
         scenarios["ours-proxy"] = (DEP, dict(no_git, GOPROXY=url, GOSUMDB="off"))
         scenarios["ours-file"] = (DEP, dict(no_git, GOPROXY="file://" + proxy_dir, GOSUMDB="off"))
         projects = {name: copy_into_gopath(a.tree, os.path.join(tmp, name)) for name in scenarios}
