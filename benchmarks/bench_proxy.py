@@ -25,6 +25,10 @@ aside): deleting dep's clones between rounds slowed whatever ran next on this di
   config, HTTP(S)_PROXY at a refusing port), so only the proxy can serve
 * ours-file: the same with GOPROXY=file://<dir> (no revision queries there)
 
+With --git-http MIRRORS the git scenarios clone over git's smart HTTP protocol from a
+127.0.0.1 server (git http-backend as CGI) instead of copying the mirrors' directories: how
+dep users reach git hosting, and the comparison the issue's target is about.
+
 A failing scenario is reported with its stderr and dropped. At the end the vendor/ trees are
 compared file by file (path, exec bit, bytes) and `dep check` runs on the proxy's result.
 """
