@@ -64,8 +64,8 @@ PRUNED = {
 }
 
 
-def build_template(base) -> None:
-    """The upstream repositories and the project (no lock, no vendor/) under ``base``."""
+def make_lib_and_util(base) -> None:
+    """The ``lib`` and ``util`` upstreams under ``base/repos`` (other worlds reuse them)."""
     make_repo(base / "repos/lib", [
         {"files": LIB_FILES, "tag": "v1.0.0"},
         {"files": {"lib.go": LIB_GO.format(v="lib1.1")}, "tag": "v1.1.0"},
@@ -78,6 +78,11 @@ def build_template(base) -> None:
         {"files": {"util.go": UTIL_GO.format(v="u1.1")}, "tag": "v1.1.0"},
         {"files": {"util.go": UTIL_GO.format(v="u2")}, "tag": "v2.0.0"},
     ])
+
+
+def build_template(base) -> None:
+    """The upstream repositories and the project (no lock, no vendor/) under ``base``."""
+    make_lib_and_util(base)
     make_repo(base / "repos/extra", [
         {"files": {"extra.go": "package extra\n\n// E is used by the app.\nconst E = 1\n"}, "tag": "v0.1.0"},
         {"files": {"extra.go": "package extra\n\n// E is used by the app.\nconst E = 2\n"}, "tag": "v0.2.0"},

@@ -4,7 +4,7 @@ and a GOPROXY tree made by the real go command from the same upstreams.
 Upstreams (``https://github.com/acme/<name>`` through git insteadOf rules):
 
 * ``lib``: ensure_world's lib (v1.0.0, v1.1.0, v2.0.0, a ``dev`` branch), packages ``.`` and ``sub``;
-* ``util``: v1.0.0, v1.1.0, v2.0.0 (lib's dependency);
+* ``util``: v1.0.0, v1.1.0, v2.0.0 (lib's dependency; both as tests/e2e/ensure_world.py makes them);
 * ``big``: ``v2.0.0`` and ``v2.1.0`` tags without a go.mod (module versions ``+incompatible``);
 * ``nest``: package ``.`` and a nested module ``inner`` (its own go.mod, no LICENSE of its own);
 * ``tip``: locked to its ``master`` branch (a pseudo-version on the proxy).
@@ -28,7 +28,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from tests.e2e.ensure_world import LIB_FILES, LIB_GO, UTIL_GO, run_dep
+from tests.e2e.ensure_world import make_lib_and_util, run_dep
 from tests.gitrepos import make_repo
 from tests.gomod.conftest import go_env_for, run_go
 
@@ -45,17 +45,7 @@ REPOS = ("lib", "util", "big", "nest", "tip")
 
 
 def build_repos(base: Path) -> dict:
-    make_repo(base / "repos/lib", [
-        {"files": LIB_FILES, "tag": "v1.0.0"},
-        {"files": {"lib.go": LIB_GO.format(v="lib1.1")}, "tag": "v1.1.0"},
-        {"files": {"lib.go": LIB_GO.format(v="lib2")}, "tag": "v2.0.0", "annotated": True},
-        {"branch": "dev", "files": {"dev.go": "package lib\n"}},
-    ])
-    make_repo(base / "repos/util", [
-        {"files": {"util.go": UTIL_GO.format(v="u1.0"), "COPYING": "copying\n"}, "tag": "v1.0.0"},
-        {"files": {"util.go": UTIL_GO.format(v="u1.1")}, "tag": "v1.1.0"},
-        {"files": {"util.go": UTIL_GO.format(v="u2")}, "tag": "v2.0.0"},
-    ])
+    make_lib_and_util(base)
     make_repo(base / "repos/big", [
         {"files": {"big.go": 'package big\n\n// B is used by the app.\nconst B = "2.0"\n'}, "tag": "v2.0.0"},
         {"files": {"big.go": 'package big\n\n// B is used by the app.\nconst B = "2.1"\n'}, "tag": "v2.1.0"},

@@ -166,7 +166,8 @@ def _remove(path: str) -> None:
         pass
 
 
-def _read_file(path: str) -> bytes | None:
+def read_if_present(path: str) -> bytes | None:
+    """A cache file's bytes, or None when it is missing or unreadable (a cache miss)."""
     try:
         with open(path, "rb") as f:
             return f.read()
@@ -244,7 +245,7 @@ class ProxyClient:
         except OSError:
             return None
         for name in names:
-            data = _read_file(os.path.join(vdir, name))
+            data = read_if_present(os.path.join(vdir, name))
             try:
                 origin = (json.loads(data or b"{}").get("Origin") or {}).get("Hash", "")
             except (ValueError, AttributeError):
@@ -322,7 +323,7 @@ class ProxyClient:
     def _download(self, enc: str, enc_version: str, ext: str, what: str) -> bytes:
         """An immutable file of the download cache, fetched and kept when missing."""
         target = self._download_path(enc, enc_version, ext)
-        data = _read_file(target)
+        data = read_if_present(target)
         if data is not None:
             return data
         if self.offline:
@@ -349,7 +350,7 @@ class ProxyClient:
         and kept per base URL; offline, the kept answer."""
         cached = os.path.join(self._queries, *rel.split("/"))
         if self.offline:
-            data = _read_file(cached)
+            data = read_if_present(cached)
             if data is None:
                 raise self._offline_miss(what)
             return data

@@ -20,6 +20,7 @@ import threading
 from dep.errors import DepError
 from dep.gomod import module
 from dep.gomod.note import InvalidSignatureError, NoteError, UnverifiedNoteError, Verifier, open_note
+from dep.gomod.proxy import read_if_present
 from dep.gomod.tlog import (ProofError, Tile, TileHashReader, TlogError, Tree, check_record,
                             check_tree, parse_record, parse_tree, prove_record, prove_tree,
                             record_hash)
@@ -48,14 +49,6 @@ def _safe_name(name: str) -> str:
     if safe != name:
         safe = f"{safe}-{hashlib.sha256(name.encode()).hexdigest()[:12]}"
     return safe
-
-
-def _read_file(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except OSError:
-        return None
 
 
 def _write_file(path: str, data: bytes) -> None:
@@ -92,10 +85,10 @@ class _Tiles:
     def _read_one(self, tile: Tile) -> bytes:
         data = self._known.get(tile)
         if data is None:
-            data = _read_file(self._file(tile))
+            data = read_if_present(self._file(tile))
         full = tile._replace(w=1 << tile.h)
         if data is None and tile != full:
-            data = self._known.get(full) or _read_file(self._file(full))
+            data = self._known.get(full) or read_if_present(self._file(full))
             data = data[:tile.w * 32] if data is not None else None
         if data is None:
             try:
@@ -200,7 +193,7 @@ class SumDB:
         self._load_latest()
         remote = f"/lookup/{module.escape_path(path)}@{module.escape_version(version)}"
         cache_file = os.path.join(self._dir, *remote[1:].split("/"))
-        data = _read_file(cache_file)
+        data = read_if_present(cache_file)
         fresh = data is None
         if data is not None:
             try:
@@ -237,7 +230,7 @@ class SumDB:
     def _load_latest(self) -> None:
         if self._latest is not None:
             return
-        msg = _read_file(self._latest_file)
+        msg = read_if_present(self._latest_file)
         if msg is None:
             self._latest = Tree(0, bytes(32))
             return

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator
 
 from dep.errors import DepError
-from dep.sources.vcs import VersionNotFoundError
+from dep.sources.vcs import VCSSource, VersionNotFoundError
 
 __all__ = ["ProxySource", "ChainSource"]
 
@@ -309,12 +309,7 @@ class ProxySource:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def package_tree(self, rev: str, import_root: str):
-        """dep's ListPackages of the module zip's ``*.go`` files (nested modules are not in it)."""
-        from dep.pkgtree import list_packages
-
-        with self.analysis_dir(rev) as tmp:
-            return list_packages(tmp, import_root)
+    package_tree = VCSSource.package_tree  # ListPackages of what analysis_dir unpacks
 
     def read_file(self, rev: str, path: str) -> bytes | None:
         from dep.gomod.modzip import ModZipError
