@@ -229,7 +229,7 @@ def _map(lp, sm) -> list[LockedModule]:
 
     src = sm.source(ProjectIdentifier(lp.name, lp.source))
     if isinstance(src, ChainSource):
-        return src._walk("module", lambda s: _map_proxy(lp, s) if isinstance(s, ProxySource) else _map_git(lp, s))
+        return src.walk("module", lambda s: _map_proxy(lp, s) if isinstance(s, ProxySource) else _map_git(lp, s))
     return _map_git(lp, src)
 
 
@@ -237,24 +237,16 @@ def _map_proxy(lp, s) -> list[LockedModule]:
     """The proxy's module for the locked revision and, for each locked package its zip leaves
     out, the nested module the proxy has for the package's closest directory at that revision
     (as the go command resolves it)."""
-    from dep.gomod.proxy import ProxyNotFound
-
     module, version = s.module_at(lp.revision, lp.version)
-    dirs = {f.rpartition("/")[0] or "." for f in s._zip(module, version).files}
+    dirs = {f.rpartition("/")[0] or "." for f in s.module_zip(module, version).files}
     in_root, nested = False, {}
     for pkg in sorted(lp.packages or ["."]):
-        parts = [] if pkg in dirs or pkg == "." else pkg.split("/")
-        for d in ("/".join(parts[:n]) for n in range(len(parts), 0, -1)):
-            if d in nested:
-                break
-            try:
-                info = s.client.info(f"{s.root}/{d}", lp.revision)
-            except ProxyNotFound:
-                continue
-            nested[d] = LockedModule(lp.name, f"{s.root}/{d}", info.version, lp.revision, lp.source, d, "proxy")
-            break
-        else:  # in the root module's zip, or no nested module has it either
+        found = None if pkg in dirs or pkg == "." else s.nested_module(lp.revision, pkg, nested)
+        if found is None:  # in the root module's zip, or no nested module has it either
             in_root = True
+        elif found[1] is not None:
+            d, mpath, mversion = found
+            nested[d] = LockedModule(lp.name, mpath, mversion, lp.revision, lp.source, d, "proxy")
     root = [LockedModule(lp.name, module, version, lp.revision, lp.source, "", "proxy")] if in_root else []
     return root + [nested[d] for d in sorted(nested)]
 

@@ -202,7 +202,7 @@ class ProxySource:
         raise ProxyNotFound(f"{self.root}: the Go module proxy {self.url} has no module for revision {rev}"
                             + (f" ({tried[-1]})" if tried else ""), self.url)
 
-    def _zip(self, mpath: str, version: str):
+    def module_zip(self, mpath: str, version: str):
         """The module zip (a ``ModuleZip``, kept open for the run), downloaded once, checked
         as Go checks one and against the checksum database (a mismatch is fatal, never a
         fallback)."""
@@ -256,7 +256,7 @@ class ProxySource:
         from dep.gomod.proxy import ProxyError
 
         mpath, mversion = self.module_at(rev, version)
-        mz = self._zip(mpath, mversion)
+        mz = self.module_zip(mpath, mversion)
         try:
             present = _unpack(mz, dest, "", only)
             license_text = mz.read("LICENSE")
@@ -267,32 +267,43 @@ class ProxySource:
             self.forget(rev)
             raise ProxyError(f"{self.root}: {e} (from {self.url})", self.url) from None
 
-    def _export_nested(self, rev: str, pkg: str, dest: str, only, present: set, license_text) -> None:
-        """A package the root module's zip left out: the nested module holding it, asked for
-        at the same revision (its closest directory that is a module wins, as in Go)."""
+    def nested_module(self, rev: str, pkg: str, known) -> tuple[str, str | None, str | None] | None:
+        """The nested module holding project-relative package ``pkg`` at ``rev``, as the go
+        command resolves it: its closest directory the proxy has as a module at that revision,
+        ``(dir, module path, version)``; ``(dir, None, None)`` when a directory in ``known``
+        (one already dealt with) comes first; None when no directory is a module."""
         from dep.gomod.proxy import ProxyNotFound
 
         parts = pkg.split("/")
         for n in range(len(parts), 0, -1):
             sub = "/".join(parts[:n])
-            if sub in present:  # already unpacked from a nested module found for another package
-                return
+            if sub in known:
+                return sub, None, None
             mpath = f"{self.root}/{sub}"
             try:
-                info = self.client.info(mpath, rev)
+                return sub, mpath, self.client.info(mpath, rev).version
             except ProxyNotFound:
                 continue
-            mz = self._zip(mpath, info.version)
+        return None
 
-            def keep(full, sub=sub, mz=mz):
-                if full == f"{sub}/LICENSE" and license_text is not None and mz.read("LICENSE") == license_text:
-                    return False  # the go command copies the root's LICENSE into a nested module's zip
-                return only is None or only(full)
-
-            present |= _unpack(mz, dest, sub, keep)
-            self.warnings.append(f"{self.root}: package {pkg} came from the nested module {mpath}@{info.version}")
+    def _export_nested(self, rev: str, pkg: str, dest: str, only, present: set, license_text) -> None:
+        """A package the root module's zip left out: unpack the nested module holding it."""
+        found = self.nested_module(rev, pkg, present)
+        if found is None:
+            self.warnings.append(f"{self.root}: the Go module proxy {self.url} has no files of package {pkg}")
             return
-        self.warnings.append(f"{self.root}: the Go module proxy {self.url} has no files of package {pkg}")
+        sub, mpath, version = found
+        if mpath is None:  # already unpacked from a nested module found for another package
+            return
+        mz = self.module_zip(mpath, version)
+
+        def keep(full):
+            if full == f"{sub}/LICENSE" and license_text is not None and mz.read("LICENSE") == license_text:
+                return False  # the go command copies the root's LICENSE into a nested module's zip
+            return only is None or only(full)
+
+        present |= _unpack(mz, dest, sub, keep)
+        self.warnings.append(f"{self.root}: package {pkg} came from the nested module {mpath}@{version}")
 
     @contextmanager
     def analysis_dir(self, rev: str) -> Iterator[str]:
@@ -317,7 +328,7 @@ class ProxySource:
 
         mpath, mversion = self.module_at(rev)
         try:
-            return self._zip(mpath, mversion).read(path)
+            return self.module_zip(mpath, mversion).read(path)
         except ModZipError as e:
             self.forget(rev)
             raise ProxyError(f"{self.root}: {e} (from {self.url})", self.url) from None
@@ -429,7 +440,7 @@ class ChainSource:
                 self._direct = self._open_direct()
             return self._direct
 
-    def _walk(self, what: str, fn):
+    def walk(self, what: str, fn):
         """``fn(source)`` on the first entry that answers, by Go's fallback rules; ``direct``
         hands the request to the VCS source."""
         from dep.gomod.proxy import DIRECT, OfflineError, ProxyError, walk_proxies
@@ -485,7 +496,7 @@ class ChainSource:
         from dep.gomod.proxy import ProxyError
 
         try:
-            return bool(self._walk("find", lambda s: s.client.list(self.root) is not None
+            return bool(self.walk("find", lambda s: s.client.list(self.root) is not None
                                    if isinstance(s, ProxySource) else s.exists_upstream() or s.exists_locally()))
         except ProxyError:
             return False
@@ -494,29 +505,29 @@ class ChainSource:
         """Proxies need no sync; a ``direct`` entry syncs its VCS source when it is used."""
 
     def list_versions(self, upstream: bool | None = None) -> list:
-        return self._walk("list versions", lambda s: s.list_versions() if isinstance(s, ProxySource)
+        return self.walk("list versions", lambda s: s.list_versions() if isinstance(s, ProxySource)
                           else s.list_versions(upstream))
 
     def to_revision(self, version):
-        return self._walk("find version", lambda s: s.to_revision(version))
+        return self.walk("find version", lambda s: s.to_revision(version))
 
     def revision_present(self, rev: str) -> bool:
         from dep.gomod.proxy import ProxyNotFound
 
         try:
-            return self._walk("find revision", lambda s: bool(s.module_at(rev)) if isinstance(s, ProxySource)
+            return self.walk("find revision", lambda s: bool(s.module_at(rev)) if isinstance(s, ProxySource)
                               else s.revision_present(rev))
         except ProxyNotFound:
             return False
 
     def resolve_revision(self, text: str) -> str:
-        return self._walk("resolve revision", lambda s: s.resolve_revision(text))
+        return self.walk("resolve revision", lambda s: s.resolve_revision(text))
 
     def read_file(self, rev: str, path: str) -> bytes | None:
-        return self._walk("read " + path, lambda s: s.read_file(rev, path))
+        return self.walk("read " + path, lambda s: s.read_file(rev, path))
 
     def package_tree(self, rev: str, import_root: str):
-        return self._walk("analyse", lambda s: s.package_tree(rev, import_root))
+        return self.walk("analyse", lambda s: s.package_tree(rev, import_root))
 
     def export(self, rev: str, dest: str, *, only=None) -> None:
         self.export_checked(rev, dest, only=only, finish=lambda: None)
@@ -544,7 +555,7 @@ class ChainSource:
             raise ProxyNotFound(f"the tree from {src.url} has digest {digest}, Gopkg.lock has {expected} "
                                 "(module zips leave out symlinks, nested modules and vendored packages)", src.url)
 
-        return self._walk("export", one)
+        return self.walk("export", one)
 
 
 def _empty(dest: str) -> None:
