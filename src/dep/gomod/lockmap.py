@@ -202,18 +202,28 @@ def locked_modules(project, sm) -> list[LockedModule]:
     (name, source, revision) and locked packages, so a warm run opens no source."""
     if project.lock is None:
         raise LockMapError(f"no Gopkg.lock in {project.abs_root}: run dep ensure first")
-    out, failures = [], []
-    for lp in sorted(project.lock.projects, key=lambda p: p.name):
-        key = lp.name + (" " + lp.source if lp.source else "")
+    def cache_key(lp) -> tuple[str, str, str]:
         kind = _KIND + "-" + hashlib.sha256("\n".join(sorted(lp.packages)).encode()).hexdigest()[:16]
-        rows = sm.metadata.get_revision(key, lp.revision, kind)
-        if not isinstance(rows, list):
-            try:
-                rows = [list(m[1:3]) + list(m[5:7]) for m in _map(lp, sm)]
-            except DepError as e:
-                failures.append(e if isinstance(e, LockMapError) else f"{lp.name}: {_one_line(e)}")
-                continue
-            sm.metadata.set_revision(key, lp.revision, kind, rows)
+        return lp.name + (" " + lp.source if lp.source else ""), lp.revision, kind
+
+    def mapped(lp):  # the rows to cache, or the error (all projects are tried, in parallel)
+        try:
+            rows = [list(m[1:3]) + list(m[5:7]) for m in _map(lp, sm)]
+        except DepError as e:
+            return e
+        sm.metadata.set_revision(*cache_key(lp), rows)
+        return rows
+
+    locked = sorted(project.lock.projects, key=lambda p: p.name)
+    found = [sm.metadata.get_revision(*cache_key(lp)) for lp in locked]
+    missing = [i for i, rows in enumerate(found) if not isinstance(rows, list)]
+    for i, rows in zip(missing, sm.run_parallel([locked[i] for i in missing], mapped)):
+        found[i] = rows
+    out, failures = [], []
+    for lp, rows in zip(locked, found):
+        if isinstance(rows, DepError):
+            failures.append(rows if isinstance(rows, LockMapError) else f"{lp.name}: {_one_line(rows)}")
+            continue
         out.extend(LockedModule(lp.name, module, version, lp.revision, lp.source, d, how)
                    for module, version, d, how in rows)
     if failures:
