@@ -130,3 +130,32 @@ def test_zip_members_are_read_in_memory_with_a_size_cap(tmp_path, monkeypatch):
     monkeypatch.setattr(audit, "_MAX_RECORD", 1000)
     with pytest.raises(audit.AuditError, match=r"db.zip: GO-2.json: larger than"):
         audit.load_records(str(z), [VULN])
+
+
+def test_an_api_answer_over_the_size_cap_is_refused_in_one_line(monkeypatch):
+    """The OSV API is read through dep's HTTP stack with a cap: a huge answer is no record."""
+    import http.server
+    import threading
+
+    class Big(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            body = b"{" + b" " * 5000 + b"}"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Big)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    monkeypatch.setattr(audit, "_MAX_RECORD", 1000)
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/v1/vulns/GO-1"
+        with pytest.raises(audit.AuditError, match="larger than") as e:
+            audit._http(url)
+        assert "\n" not in str(e.value)
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -455,18 +455,26 @@ def _from_api(base: str, modules) -> list:
 
 
 def _http(url: str, body: dict | None = None):
-    import urllib.error
-    import urllib.request
+    """One OSV API answer, through dep's HTTP stack (proxies, deadline), at most _MAX_RECORD bytes."""
+    from dep.sources.discovery import Deadline, TransportError, open_url, total_timeout
 
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET",
-                                 headers={"Content-Type": "application/json"} if body is not None else {})
+    deadline = Deadline(total_timeout(None))
     try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
-            raw = resp.read()
-    except urllib.error.HTTPError as e:
-        raise AuditError(f"{url}: the OSV API answered {e.code} {e.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        why = getattr(e, "reason", e)
-        raise AuditError(f"{url}: cannot reach the OSV API: {why}") from None
+        try:
+            resp = open_url(url, deadline=deadline, json_body=json.dumps(body).encode() if body is not None else None)
+        except TransportError as e:
+            raise AuditError(f"{url}: cannot reach the OSV API: {e}") from None
+        with resp:
+            status = resp.status if resp.status is not None else resp.code
+            if status != 200:
+                raise AuditError(f"{url}: the OSV API answered {status} {resp.reason}")
+            try:
+                raw = resp.read(_MAX_RECORD + 1)
+            except Exception as e:  # a reset or a deadline mid-body
+                raise AuditError(f"{url}: cannot read the OSV API's answer: "
+                                 f"{deadline.message() if deadline.expired else e}") from None
+        if len(raw) > _MAX_RECORD:
+            raise AuditError(f"{url}: answer larger than {_MAX_RECORD >> 20} MiB, not an OSV answer")
+    finally:
+        deadline.close()
     return _parse(url, raw)

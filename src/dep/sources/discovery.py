@@ -836,16 +836,20 @@ class TransportError(Exception):
 
 
 def open_url(url: str, *, deadline: Deadline, auth: str | None = None,
-             env: Mapping[str, str] | None = None, secure_redirects: bool = False):
-    """GET ``url`` through dep's HTTP stack (proxies from the environment, Go's redirect rules,
-    ``deadline`` shutting the sockets down): the response whatever its status, else
-    TransportError. ``secure_redirects`` refuses a redirect from https to http, as the go
-    command's module fetches do."""
+             env: Mapping[str, str] | None = None, secure_redirects: bool = False,
+             json_body: bytes | None = None):
+    """GET ``url`` (POST ``json_body`` when given) through dep's HTTP stack (proxies from the
+    environment, Go's redirect rules, ``deadline`` shutting the sockets down): the response
+    whatever its status, else TransportError. ``secure_redirects`` refuses a redirect from
+    https to http, as the go command's module fetches do."""
     import urllib.error
     import urllib.request
 
     try:
-        req = urllib.request.Request(url, method="GET")  # ValueError for a host like "a[b"
+        # ValueError for a host like "a[b"
+        req = urllib.request.Request(url, data=json_body, method="GET" if json_body is None else "POST")
+        if json_body is not None:
+            req.add_header("Content-Type", "application/json")
         req.add_header("User-Agent", _USER_AGENT)
         if auth:
             req.add_header("Authorization", auth)
